@@ -1,0 +1,308 @@
+"""The one client library every device uses to talk to the hub.
+
+* :class:`HubClient`: request/reply over a DEALER. Every request has an id that is
+  reused on retry, so a kiosk that times out and retries never gets two tickets.
+  ``IMMEDIATE=1``: while the hub is unreachable a send fails at once (no silent
+  queue that would deliver a ticket request minutes later, after the citizen left).
+* :class:`EventFollower`: the ZeroMQ Guide's Clone pattern. It subscribes, asks for a
+  snapshot, applies newer events to a local copy of the hub's state (with the hub's
+  own domain code), and re-snapshots on any gap, on a heartbeat that is ahead of
+  what it applied, and on a new stream id (hub reinstalled).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import zmq
+
+from hub.domain.snapshot import state_from_dict
+from hub.domain.state import DayState, Event, apply
+from motcua import protocol
+from motcua.centre import centre_from_dict
+from motcua.centre_types import Centre
+
+log = logging.getLogger(__name__)
+
+
+class HubError(Exception):
+    """The hub refused a command; ``vi``/``en`` say why in words."""
+
+    def __init__(self, code: str, vi: str, en: str, details: dict[str, Any] | None = None):
+        super().__init__(f"{code}: {en}")
+        self.code, self.vi, self.en = code, vi, en
+        self.details = details or {}
+
+
+class HubUnavailable(HubError):
+    """The hub could not be reached (the device shows "Mất kết nối")."""
+
+    def __init__(self, en: str = "connection to the hub lost") -> None:
+        super().__init__("unavailable", "Mất kết nối với máy chủ", en)
+
+
+@dataclass(frozen=True)
+class ClientKeys:
+    """CURVE keys of a device and the hub's public key it pins."""
+
+    public: bytes
+    secret: bytes
+    server_public: bytes
+
+    @classmethod
+    def from_dir(cls, directory: Path, device: str) -> ClientKeys:
+        def read(p: Path) -> bytes:
+            return p.read_text("ascii").strip().encode("ascii")
+
+        return cls(read(directory / f"{device}.key"), read(directory / f"{device}.key_secret"),
+                   read(directory / "hub.key"))
+
+
+@dataclass
+class Endpoints:
+    command: str = f"tcp://127.0.0.1:{protocol.COMMAND_PORT}"
+    events: str = f"tcp://127.0.0.1:{protocol.EVENT_PORT}"
+
+
+def _tune(sock: zmq.Socket[Any], keys: ClientKeys | None) -> None:
+    sock.linger = 0
+    sock.setsockopt(zmq.RECONNECT_IVL, 100)
+    sock.setsockopt(zmq.RECONNECT_IVL_MAX, 2000)
+    sock.setsockopt(zmq.HEARTBEAT_IVL, 1000)
+    sock.setsockopt(zmq.HEARTBEAT_TIMEOUT, 3000)
+    sock.setsockopt(zmq.HEARTBEAT_TTL, 3000)
+    if keys is not None:
+        sock.curve_publickey = keys.public
+        sock.curve_secretkey = keys.secret
+        sock.curve_serverkey = keys.server_public
+
+
+class HubClient:
+    """Blocking request/reply to the hub. Thread-safe (one request at a time)."""
+
+    def __init__(self, endpoint: str, device: str, *, keys: ClientKeys | None = None,
+                 timeout: float = 2.0, retries: int = 2,
+                 context: zmq.Context[Any] | None = None) -> None:
+        self.endpoint = endpoint
+        self.device = device
+        self.keys = keys
+        self.timeout = timeout
+        self.retries = retries
+        self._ctx = context or zmq.Context.instance()
+        self._lock = threading.Lock()
+        self._sock: zmq.Socket[Any] | None = None
+
+    def _socket(self) -> zmq.Socket[Any]:
+        if self._sock is None:
+            s = self._ctx.socket(zmq.DEALER)
+            _tune(s, self.keys)
+            s.setsockopt(zmq.IMMEDIATE, 1)
+            # In open mode the hub knows a device by this name; under CURVE by its key.
+            s.setsockopt(zmq.ROUTING_ID, self.device.encode("ascii"))
+            s.connect(self.endpoint)
+            self._sock = s
+        return self._sock
+
+    def close(self) -> None:
+        with self._lock:
+            if self._sock is not None:
+                self._sock.close(0)
+                self._sock = None
+
+    def request(self, kind: str, body: dict[str, Any] | None = None, *,
+                request_id: str | None = None, timeout: float | None = None,
+                retries: int | None = None) -> dict[str, Any]:
+        """Send a command and return the OK body; raise HubError / HubUnavailable."""
+        rid = request_id or uuid.uuid4().hex
+        frames = protocol.encode_command(kind, rid, body or {})
+        wait = self.timeout if timeout is None else timeout
+        attempts = 1 + (self.retries if retries is None else retries)
+        with self._lock:
+            sock = self._socket()
+            for attempt in range(attempts):
+                try:
+                    sock.send_multipart(frames, zmq.NOBLOCK)
+                except zmq.Again:
+                    # IMMEDIATE: no connected hub. Give a fresh connection a moment.
+                    if attempt + 1 < attempts:
+                        time.sleep(min(wait, 0.2))
+                        continue
+                    raise HubUnavailable("the hub is not reachable") from None
+                deadline = time.monotonic() + wait
+                while (left := deadline - time.monotonic()) > 0:
+                    if not sock.poll(int(left * 1000) + 1, zmq.POLLIN):
+                        break
+                    reply = sock.recv_multipart()
+                    try:
+                        ok, got, data = protocol.decode_reply(reply)
+                    except protocol.ProtocolError:
+                        log.warning("malformed reply ignored")
+                        continue
+                    if got != rid:
+                        continue  # a late answer to an earlier, abandoned request
+                    if ok:
+                        return data
+                    raise HubError(str(data.get("code", "error")), str(data.get("message_vi", "")),
+                                   str(data.get("message_en", "")), data.get("details"))
+                log.info("no reply to %s %s (attempt %d); retrying", kind, rid, attempt + 1)
+                # Drop the socket so a reply stuck on a dead connection cannot block us.
+                sock.close(0)
+                self._sock = None
+                sock = self._socket()
+            raise HubUnavailable(f"no reply to {kind} after {attempts} attempts")
+
+
+@dataclass
+class CentreView:
+    """What a device knows: the centre, the day's state and where it is in the stream."""
+
+    centre: Centre
+    state: DayState
+    seq: int
+    stream_id: str
+    online: list[str] = field(default_factory=list)
+    you: dict[str, Any] = field(default_factory=dict)
+    hub_now: str = ""
+
+    def waiting(self, field_code: str) -> int:
+        return self.state.waiting_count(field_code)
+
+
+def view_from_snapshot(snap: dict[str, Any]) -> CentreView:
+    return CentreView(centre_from_dict(snap["centre"]), state_from_dict(snap["state"]),
+                      int(snap["seq"]), str(snap["stream_id"]), list(snap.get("online", [])),
+                      dict(snap.get("you", {})), str(snap.get("hub_now", "")))
+
+
+class EventFollower:
+    """Keeps a :class:`CentreView` in step with the hub, in its own thread.
+
+    Callbacks run in the follower's thread: ``on_view(view)`` after a (re)snapshot,
+    ``on_event(view, event)`` after each applied event, ``on_connection(up)`` when
+    the hub is lost or found again.
+    """
+
+    def __init__(self, endpoints: Endpoints, device: str, *, keys: ClientKeys | None = None,
+                 on_view: Callable[[CentreView], None] | None = None,
+                 on_event: Callable[[CentreView, Event], None] | None = None,
+                 on_connection: Callable[[bool], None] | None = None,
+                 lost_after: float = 3.5, context: zmq.Context[Any] | None = None) -> None:
+        self.endpoints = endpoints
+        self.device = device
+        self.keys = keys
+        self.on_view = on_view
+        self.on_event = on_event
+        self.on_connection = on_connection
+        self.lost_after = lost_after
+        self._ctx = context or zmq.Context.instance()
+        self.view: CentreView | None = None
+        self.connected = False
+        self.snapshots = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.client = HubClient(endpoints.command, device, keys=keys, timeout=1.0, retries=0,
+                                context=self._ctx)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name=f"follow-{self.device}",
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+        self.client.close()
+
+    def _set_connected(self, up: bool) -> None:
+        if up != self.connected:
+            self.connected = up
+            log.info("%s: hub %s", self.device, "found" if up else "lost (Mất kết nối)")
+            if self.on_connection is not None:
+                self.on_connection(up)
+
+    def _snapshot(self) -> bool:
+        try:
+            snap = self.client.request("snapshot", {})
+        except HubError as exc:
+            log.info("%s: snapshot failed: %s", self.device, exc.en)
+            if exc.code == "not_authorised":
+                if self.on_connection is not None:
+                    self.on_connection(False)
+            return False
+        self.view = view_from_snapshot(snap)
+        self.snapshots += 1
+        if self.on_view is not None:
+            self.on_view(self.view)
+        return True
+
+    def _run(self) -> None:
+        sub = self._ctx.socket(zmq.SUB)
+        _tune(sub, self.keys)
+        sub.setsockopt(zmq.SUBSCRIBE, b"")
+        sub.connect(self.endpoints.events)
+        need_snapshot = True
+        last_heard = 0.0
+        buffered: list[protocol.EventMessage] = []
+        try:
+            while not self._stop.is_set():
+                if sub.poll(200, zmq.POLLIN):
+                    while True:
+                        try:
+                            frames = sub.recv_multipart(zmq.NOBLOCK)
+                        except zmq.Again:
+                            break
+                        try:
+                            msg = protocol.decode_event(frames)
+                        except protocol.ProtocolError as exc:
+                            log.warning("bad event ignored: %s", exc.en)
+                            continue
+                        last_heard = time.monotonic()
+                        buffered.append(msg)
+                if time.monotonic() - last_heard > self.lost_after:
+                    self._set_connected(False)
+                    need_snapshot = True
+                    continue
+                if need_snapshot:
+                    # Subscribed first, snapshot second: events that raced the snapshot
+                    # are in ``buffered`` and the ones it already contains are skipped.
+                    if not self._snapshot():
+                        continue
+                    need_snapshot = False
+                    self._set_connected(True)
+                need_snapshot = self._apply(buffered)
+                buffered = []
+        finally:
+            sub.close(0)
+
+    def _apply(self, messages: list[protocol.EventMessage]) -> bool:
+        """Apply events in order; return True when a re-snapshot is needed."""
+        view = self.view
+        assert view is not None
+        for m in messages:
+            if m.stream_id != view.stream_id:
+                log.warning("%s: hub stream changed; taking a new snapshot", self.device)
+                return True
+            if m.type == "hb":
+                if m.seq > view.seq:
+                    return True  # we missed the newest event(s)
+                continue
+            if m.seq <= view.seq:
+                continue
+            if m.seq != view.seq + 1:
+                log.info("%s: gap (%d after %d); re-snapshot", self.device, m.seq, view.seq)
+                return True
+            event = Event(m.type, datetime.fromisoformat(m.ts), m.data)
+            apply(view.state, event)
+            view.seq = m.seq
+            if self.on_event is not None:
+                self.on_event(view, event)
+        return False

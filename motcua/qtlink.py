@@ -1,0 +1,103 @@
+"""The hub link for Qt programs: sockets live in worker threads, never in the GUI.
+
+Widgets get everything through queued signals (ZeroMQ sockets are not thread-safe
+and a QSocketNotifier on ZMQ_FD is edge-triggered and loses messages). Commands run
+on a worker thread too, so a slow or missing hub never freezes a touch screen; the
+result comes back on the GUI thread through ``reply``/``failed`` signals.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from motcua.client import (
+    CentreView,
+    ClientKeys,
+    Endpoints,
+    EventFollower,
+    HubClient,
+    HubError,
+    HubUnavailable,
+)
+
+log = logging.getLogger(__name__)
+Callback = Callable[[dict[str, Any]], None]
+ErrorCallback = Callable[[HubError], None]
+
+
+class QtHubLink(QObject):
+    """Signals (all delivered on the thread that owns this object, i.e. the GUI):
+
+    * ``view_changed(CentreView)``: after a snapshot and after each event
+    * ``event_applied(CentreView, Event)``: one applied event (type in ``event.type``)
+    * ``connection(bool)``: hub found (True) or lost (False, show "Mất kết nối")
+    """
+
+    view_changed = Signal(object)
+    event_applied = Signal(object, object)
+    connection = Signal(bool)
+    _result = Signal(object, object, object)  # (callback, value, is_error)
+
+    def __init__(self, endpoints: Endpoints, device: str, *, keys: ClientKeys | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.device = device
+        self.follower = EventFollower(endpoints, device, keys=keys,
+                                      on_view=self.view_changed.emit,
+                                      on_event=self._on_event,
+                                      on_connection=self.connection.emit)
+        self.client = HubClient(endpoints.command, device, keys=keys, timeout=2.0, retries=1)
+        self._jobs: queue.Queue[tuple[str, dict[str, Any], str | None, Callback | None,
+                                      ErrorCallback | None] | None] = queue.Queue()
+        self._worker = threading.Thread(target=self._work, name=f"cmd-{device}", daemon=True)
+        self._result.connect(self._deliver)
+
+    @property
+    def view(self) -> CentreView | None:
+        return self.follower.view
+
+    def start(self) -> None:
+        self.follower.start()
+        self._worker.start()
+
+    def stop(self) -> None:
+        self._jobs.put(None)
+        self.follower.stop()
+        self._worker.join(5)
+        self.client.close()
+
+    def _on_event(self, view: CentreView, event: Any) -> None:
+        self.event_applied.emit(view, event)
+        self.view_changed.emit(view)
+
+    def request(self, kind: str, body: dict[str, Any] | None = None, *,
+                on_ok: Callback | None = None, on_error: ErrorCallback | None = None,
+                request_id: str | None = None) -> None:
+        """Send a command from the GUI without blocking it."""
+        self._jobs.put((kind, body or {}, request_id, on_ok, on_error))
+
+    def _work(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            kind, body, rid, on_ok, on_error = job
+            try:
+                value = self.client.request(kind, body, request_id=rid)
+            except HubError as exc:
+                self._result.emit(on_error, exc, True)
+            except Exception as exc:  # never let the worker die: report in words
+                log.exception("request %s failed", kind)
+                self._result.emit(on_error, HubUnavailable(str(exc)), True)
+            else:
+                self._result.emit(on_ok, value, False)
+
+    def _deliver(self, callback: Any, value: Any, is_error: Any) -> None:
+        if callback is not None:
+            callback(value)
