@@ -122,7 +122,6 @@ class HubServer:
                 assert self.options.curve_secret_key is not None
                 secure_server_socket(s, self.options.curve_secret_key)
         router.setsockopt(zmq.ROUTER_MANDATORY, 1)
-        router.setsockopt(zmq.ROUTER_HANDOVER, 1)
         router.setsockopt(zmq.MAXMSGSIZE, 4 * protocol.MAX_BODY_BYTES)
         pub.setsockopt(zmq.SNDHWM, 100_000)
         router.bind(self.options.command_endpoint)
@@ -182,7 +181,7 @@ class HubServer:
         if self.options.curve_secret_key is not None:
             return None if user_id is None else self.registry.actor_for_device(user_id, curve=True)
         try:
-            name = identity.decode("ascii")
+            name = identity.decode("ascii").split("#", 1)[0]
         except UnicodeDecodeError:
             return None
         return self.registry.actor_for_device(name, curve=False)

@@ -188,7 +188,7 @@ def _show_queue(snap: dict[str, Any]) -> None:
 def _tail(args: argparse.Namespace) -> int:
     import zmq
 
-    ctx = zmq.Context.instance()
+    ctx: zmq.Context[zmq.Socket[bytes]] = zmq.Context.instance()
     sub = ctx.socket(zmq.SUB)
     sub.setsockopt(zmq.SUBSCRIBE, b"" if args.heartbeats else b"e.")
     if args.keys:
@@ -275,8 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in DELEGATED:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
         module = importlib.import_module(DELEGATED[argv[0]][0])
-        result: int = module.main(argv[1:])
-        return result
+        return int(module.main(argv[1:]))
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,

@@ -105,11 +105,21 @@ class HubClient:
             s = self._ctx.socket(zmq.DEALER)
             _tune(s, self.keys)
             s.setsockopt(zmq.IMMEDIATE, 1)
-            # In open mode the hub knows a device by this name; under CURVE by its key.
-            s.setsockopt(zmq.ROUTING_ID, self.device.encode("ascii"))
+            # In open mode the hub knows a device by the name before "#"; under CURVE by
+            # its key. The random part keeps each connection's routing id unique, so a
+            # restarted device never collides with its own stale connection (no
+            # ROUTER_HANDOVER, which aborts libzmq under heartbeats).
+            rid = f"{self.device}#{uuid.uuid4().hex[:8]}"
+            s.setsockopt(zmq.ROUTING_ID, rid.encode("ascii"))
             s.connect(self.endpoint)
             self._sock = s
         return self._sock
+
+    def __enter__(self) -> HubClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         with self._lock:

@@ -115,8 +115,12 @@ def dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def loads_object(raw: bytes) -> dict[str, Any]:
-    if len(raw) > MAX_BODY_BYTES:
+MAX_REPLY_BYTES = 64 * 1024 * 1024
+"""Replies and events from the hub may be large (a snapshot of a busy day)."""
+
+
+def loads_object(raw: bytes, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
+    if len(raw) > limit:
         raise ProtocolError("too_large", f"Nội dung quá lớn ({len(raw)} byte)",
                             f"Body too large ({len(raw)} bytes, limit {MAX_BODY_BYTES})")
     try:
@@ -207,7 +211,8 @@ def encode_reply(ok: bool, request_id: str | bytes, body: dict[str, Any]) -> lis
 def decode_reply(frames: list[bytes]) -> tuple[bool, str, dict[str, Any]]:
     if len(frames) != 4 or frames[0] != VERSION or frames[1] not in (OK, ERR):
         raise ProtocolError("bad_frame", "Trả lời không đúng khuôn dạng", "Malformed reply")
-    return frames[1] == OK, frames[2].decode("ascii", "replace"), loads_object(frames[3])
+    return (frames[1] == OK, frames[2].decode("ascii", "replace"),
+            loads_object(frames[3], MAX_REPLY_BYTES))
 
 
 def encode_event(kind: str, stream_id: str, seq: int, ts: str, day: str,
@@ -230,7 +235,7 @@ def decode_event(frames: list[bytes]) -> EventMessage:
         return EventMessage("hb", stream, seq, "", "", {})
     if not frames[0].startswith(EVENT_PREFIX):
         raise ProtocolError("bad_frame", "Chủ đề sự kiện lạ", f"Unknown topic {frames[0][:32]!r}")
-    payload = loads_object(frames[3])
+    payload = loads_object(frames[3], MAX_REPLY_BYTES)
     return EventMessage(frames[0][len(EVENT_PREFIX):].decode("ascii", "replace"), stream, seq,
                         str(payload.get("ts", "")), str(payload.get("day", "")),
                         dict(payload.get("data", {})))

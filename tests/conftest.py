@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,11 +51,15 @@ class RunningHub:
     command: str
     events: str
     db_path: Path
+    clients: list = dataclasses.field(default_factory=list)  # type: ignore[type-arg]
 
     def client(self, device: str = "admin", **kw):  # type: ignore[no-untyped-def]
+        """A HubClient for ``device``; closed by the fixture at the end of the test."""
         from motcua.client import HubClient
 
-        return HubClient(self.command, device, **kw)
+        c = HubClient(self.command, device, **kw)
+        self.clients.append(c)
+        return c
 
 
 @pytest.fixture
@@ -70,5 +75,29 @@ def hub(tmp_path: Path, centre, clock: FakeClock) -> Iterator[RunningHub]:  # ty
     running = RunningHub(server, store, f"tcp://127.0.0.1:{server.command_port}",
                          f"tcp://127.0.0.1:{server.event_port}", db)
     yield running
+    for c in running.clients:
+        c.close()
     server.stop()
     store.close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_hub(centre, db_url: str, clock, command_port: int = 0, event_port: int = 0,  # type: ignore[no-untyped-def]
+              **options):
+    """A real hub on 127.0.0.1 (explicit ports let a test restart it in place)."""
+    from hub.server import HubOptions, HubServer
+    from hub.storage.db import HubStore
+
+    store = HubStore(db_url, site_id=centre.id)
+    cmd = f"tcp://127.0.0.1:{command_port or '*'}"
+    ev = f"tcp://127.0.0.1:{event_port or '*'}"
+    server = HubServer(centre, store, HubOptions(cmd, ev, **options), clock=clock)
+    server.start()
+    return server, store

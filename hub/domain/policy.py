@@ -111,6 +111,6 @@ def ordered_waiting(centre: Centre, state: DayState, counter: Counter,
             break
         out.append(Choice(state.tickets[c.ticket.id], c.reason_vi, c.reason_en))
         trial.dequeue(c.ticket)
-        cs = trial.counter(counter.number)
+        cs = trial.counter_for_update(counter.number)
         cs.normals_in_a_row = 0 if c.ticket.priority else cs.normals_in_a_row + 1
     return out

@@ -165,6 +165,11 @@ class DayState:
         return n
 
     def counter(self, number: int) -> CounterState:
+        """Read a counter's state (a closed counter never seen today has no entry)."""
+        found = self.counters.get(number)
+        return found if found is not None else CounterState(number)
+
+    def counter_for_update(self, number: int) -> CounterState:
         return self.counters.setdefault(number, CounterState(number))
 
 
@@ -216,7 +221,7 @@ def _take_to_counter(s: DayState, ts: datetime, b: dict[str, Any], state: str) -
     t = s.tickets[b["ticket"]]
     if t.status == WAITING:
         s.dequeue(t)
-    c = s.counter(b["counter"])
+    c = s.counter_for_update(b["counter"])
     t.status = state
     t.counter = c.number
     t.officer = b.get("officer")
@@ -231,7 +236,7 @@ def _called(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
     t.calls += 1
     if t.first_called_at is None:
         t.first_called_at = ts
-    c = s.counter(b["counter"])
+    c = s.counter_for_update(b["counter"])
     c.normals_in_a_row = 0 if t.priority else c.normals_in_a_row + 1
     _remember_call(s, ts, t, c.number, recall=False)
 
@@ -256,7 +261,7 @@ def _serving(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
 def _release(s: DayState, t: Ticket) -> CounterState | None:
     if t.counter is None:
         return None
-    c = s.counter(t.counter)
+    c = s.counter_for_update(t.counter)
     if c.current == t.id:
         c.current = None
     return c
@@ -341,13 +346,13 @@ def _print_failed(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
 
 
 def _counter_opened(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
-    c = s.counter(b["counter"])
+    c = s.counter_for_update(b["counter"])
     c.status = COUNTER_OPEN
     c.officer = b["officer"]
 
 
 def _counter_closed(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
-    c = s.counter(b["counter"])
+    c = s.counter_for_update(b["counter"])
     c.status = COUNTER_CLOSED
     c.officer = None
     c.current = None
@@ -355,11 +360,11 @@ def _counter_closed(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
 
 
 def _counter_paused(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
-    s.counter(b["counter"]).status = COUNTER_PAUSED
+    s.counter_for_update(b["counter"]).status = COUNTER_PAUSED
 
 
 def _counter_resumed(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
-    s.counter(b["counter"]).status = COUNTER_OPEN
+    s.counter_for_update(b["counter"]).status = COUNTER_OPEN
 
 
 def _rating_given(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
@@ -367,7 +372,7 @@ def _rating_given(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
     if t is not None:
         t.rating = b["value"]
         t.satisfied = b.get("satisfied")
-    c = s.counter(b["counter"])
+    c = s.counter_for_update(b["counter"])
     if c.rating is not None and c.rating.ticket == b["ticket"]:
         c.rating = None
 

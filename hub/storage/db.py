@@ -78,7 +78,7 @@ class HubStore:
         migrate(self.engine)
         self._lock = threading.Lock()
         with self.engine.begin() as conn:
-            rows = dict(conn.execute(select(meta.c.key, meta.c.value)).tuples().all())
+            rows = {r.key: r.value for r in conn.execute(select(meta.c.key, meta.c.value))}
             if "stream_id" not in rows:
                 rows["stream_id"] = str(uuid.uuid4())
                 rows["created_at"] = datetime.now().astimezone().isoformat()
