@@ -94,8 +94,13 @@ class HubStore:
         self.stream_id: str = rows["stream_id"]
         self.site_id = site_id
         self._last_seq = self._read_last_seq()
+        # The one write path keeps its own connection and a prepared upsert, so a
+        # command costs one transaction, not a pool checkout and a statement compile.
+        self._writer = self.engine.connect()
+        self._facts_upsert = self._upsert_facts()
 
     def close(self) -> None:
+        self._writer.close()
         self.engine.dispose()
 
     # -- outbox ---------------------------------------------------------------------
@@ -188,13 +193,14 @@ class HubStore:
                            "body": json.dumps(b, ensure_ascii=False), "created_at": now}
                           for d, r, ok, b in new_replies]
             fact_rows = list(facts)
-            with self.engine.begin() as conn:
+            conn = self._writer
+            with conn.begin():
                 if event_rows:
                     conn.execute(insert(events), event_rows)
                 if reply_rows:
                     conn.execute(insert(replies), reply_rows)
                 if fact_rows:
-                    conn.execute(self._upsert_facts(), fact_rows)
+                    conn.execute(self._facts_upsert, fact_rows)
             self._last_seq = first + len(new_events) - 1
             return seqs
 
