@@ -34,7 +34,7 @@ FIELDS = "ABCDEGHKLMN"
 
 def pct(values: list[float], q: float) -> float:
     s = sorted(values)
-    return s[min(len(s) - 1, int(round(q / 100 * (len(s) - 1))))]
+    return s[min(len(s) - 1, round(q / 100 * (len(s) - 1)))]
 
 
 def report(name: str, lat: list[float], wall: float) -> dict[str, float]:
@@ -180,7 +180,7 @@ def main() -> int:
         for c in (1, 20):
             clients: list[HubClient] = []
 
-            def take_work(i: int):  # type: ignore[no-untyped-def]
+            def take_work(i: int, clients: list[HubClient] = clients):  # type: ignore[no-untyped-def]
                 cl = HubClient(endpoint, "kiosk-1", timeout=5.0)
                 clients.append(cl)
                 return lambda k: cl.request("ticket.take", {"field": FIELDS[(i + k) % 11]})
@@ -192,7 +192,7 @@ def main() -> int:
         for c in (1, 20):
             clients = []
 
-            def call_work(i: int):  # type: ignore[no-untyped-def]
+            def call_work(i: int, clients: list[HubClient] = clients):  # type: ignore[no-untyped-def]
                 k = i % 6 + 1
                 cl = HubClient(endpoint, f"counter-{k}", timeout=5.0)
                 clients.append(cl)
