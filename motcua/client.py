@@ -99,6 +99,26 @@ class HubClient:
         self._ctx = context or zmq.Context.instance()
         self._lock = threading.Lock()
         self._sock: zmq.Socket[Any] | None = None
+        self._monitor: zmq.Socket[Any] | None = None
+        self.refused = False
+        """True once the hub's ZAP handler refused our key (not enrolled or revoked)."""
+
+    def _auth_refused(self) -> bool:
+        """Did the CURVE handshake fail on authentication? (read from the socket monitor)"""
+        from zmq.utils.monitor import recv_monitor_message
+
+        mon = self._monitor
+        while mon is not None and mon.poll(0):
+            event = recv_monitor_message(mon)["event"]
+            if event == zmq.EVENT_HANDSHAKE_FAILED_AUTH:
+                self.refused = True
+            elif event == zmq.EVENT_HANDSHAKE_SUCCEEDED:
+                self.refused = False
+        return self.refused
+
+    def _not_authorised(self) -> HubError:
+        return HubError("not_authorised", "Thiết bị chưa được cấp quyền",
+                        "Device not authorised (the hub refused this device's key)")
 
     def _socket(self) -> zmq.Socket[Any]:
         if self._sock is None:
@@ -111,6 +131,11 @@ class HubClient:
             # ROUTER_HANDOVER, which aborts libzmq under heartbeats).
             rid = f"{self.device}#{uuid.uuid4().hex[:8]}"
             s.setsockopt(zmq.ROUTING_ID, rid.encode("ascii"))
+            if self.keys is not None:
+                # A refused key shows up only as a failed handshake: watch for it so the
+                # device can say "not authorised" instead of retrying silently.
+                self._monitor = s.get_monitor_socket(
+                    zmq.EVENT_HANDSHAKE_FAILED_AUTH | zmq.EVENT_HANDSHAKE_SUCCEEDED)
             s.connect(self.endpoint)
             self._sock = s
         return self._sock
@@ -123,9 +148,16 @@ class HubClient:
 
     def close(self) -> None:
         with self._lock:
-            if self._sock is not None:
-                self._sock.close(0)
-                self._sock = None
+            self._drop_socket()
+
+    def _drop_socket(self) -> None:
+        if self._sock is not None:
+            if self._monitor is not None:
+                self._sock.disable_monitor()
+                self._monitor.close(0)
+                self._monitor = None
+            self._sock.close(0)
+            self._sock = None
 
     def request(self, kind: str, body: dict[str, Any] | None = None, *,
                 request_id: str | None = None, timeout: float | None = None,
@@ -141,11 +173,18 @@ class HubClient:
                 try:
                     sock.send_multipart(frames, zmq.NOBLOCK)
                 except zmq.Again:
-                    # IMMEDIATE: no connected hub. Give a fresh connection a moment.
-                    if attempt + 1 < attempts:
-                        time.sleep(min(wait, 0.2))
-                        continue
-                    raise HubUnavailable("the hub is not reachable") from None
+                    # IMMEDIATE: no connected hub yet. A fresh socket needs a moment to
+                    # connect (and, under CURVE, to finish the handshake); wait for that,
+                    # but never queue the request for later.
+                    sock.poll(int(min(wait, 1.0) * 1000), zmq.POLLOUT)
+                    try:
+                        sock.send_multipart(frames, zmq.NOBLOCK)
+                    except zmq.Again:
+                        if self._auth_refused():
+                            raise self._not_authorised() from None
+                        if attempt + 1 < attempts:
+                            continue
+                        raise HubUnavailable("the hub is not reachable") from None
                 deadline = time.monotonic() + wait
                 while (left := deadline - time.monotonic()) > 0:
                     if not sock.poll(int(left * 1000) + 1, zmq.POLLIN):
@@ -162,10 +201,11 @@ class HubClient:
                         return data
                     raise HubError(str(data.get("code", "error")), str(data.get("message_vi", "")),
                                    str(data.get("message_en", "")), data.get("details"))
+                if self._auth_refused():
+                    raise self._not_authorised()
                 log.info("no reply to %s %s (attempt %d); retrying", kind, rid, attempt + 1)
                 # Drop the socket so a reply stuck on a dead connection cannot block us.
-                sock.close(0)
-                self._sock = None
+                self._drop_socket()
                 sock = self._socket()
             raise HubUnavailable(f"no reply to {kind} after {attempts} attempts")
 
