@@ -62,3 +62,14 @@ def test_commit_is_all_or_nothing(tmp_path) -> None:  # type: ignore[no-untyped-
     assert [e.seq for e in store.read_after(0, 10)] == [1]
     assert store.get_reply("kiosk-1", "r1").body == {"a": 1}  # type: ignore[union-attr]
     store.close()
+
+
+def test_head_revision_constant_matches_the_migrations() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from hub.storage.db import HEAD_REVISION, MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == HEAD_REVISION
