@@ -157,4 +157,12 @@ def write_key_pair(directory: Path, name: str) -> tuple[bytes, bytes]:
 
 
 def read_key(path: Path) -> bytes:
-    return path.read_text("ascii").strip().encode("ascii")
+    """A Z85 key from a bare key file or from a pyzmq certificate file
+    (``public-key = "..."`` / ``secret-key = "..."``, as ``motcua province keys`` writes)."""
+    text = path.read_text("ascii")
+    for line in text.splitlines():
+        line = line.strip()
+        for name in ("secret-key", "public-key"):
+            if line.startswith(name) and "=" in line:
+                return line.split("=", 1)[1].strip().strip('"').encode("ascii")
+    return text.strip().encode("ascii")

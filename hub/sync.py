@@ -189,6 +189,9 @@ class SyncClient:
         self._paused_until = 0.0
         self._refused_backoff = 1.0
         self._send_backoff = 0.2
+        self._link_down = False  # sends fail: no authenticated connection
+        self._down_since = 0.0
+        self._down_reported = False
         self._stream = str(source.stream_id)
 
     # ----------------------------------------------------------------- public API
@@ -285,21 +288,30 @@ class SyncClient:
         poller = zmq.Poller()
         poller.register(sock, zmq.POLLIN)
         poller.register(monitor, zmq.POLLIN)
+        started = False
         try:
-            self._acked = self._send_after = self.source.acked_seq()
-            self._set(acked_seq=self._acked)
-            log.info("sync %s -> %s starting from seq %d", self._stream, self.endpoint,
-                     self._acked)
             while not self._stop.is_set():
-                self._step(sock)
-                ready = dict(poller.poll(self._wait_ms()))
-                if monitor in ready:
-                    self._drain_monitor(monitor)
-                if sock in ready:
-                    self._drain_replies(sock)
-        except Exception:  # the hub must keep running whatever happens here
-            log.exception("sync thread stopped by an unexpected error")
-            self._set(connected=False, last_error="sync thread crashed; see the log")
+                try:
+                    if not started:
+                        self._acked = self._send_after = self.source.acked_seq()
+                        self._set(acked_seq=self._acked)
+                        started = True
+                        log.info("sync %s -> %s starting after seq %d", self._stream,
+                                 self.endpoint, self._acked)
+                    self._step(sock)
+                    ready = dict(poller.poll(self._wait_ms()))
+                    if monitor in ready:
+                        self._drain_monitor(monitor)
+                    if sock in ready:
+                        self._drain_replies(sock)
+                except Exception as exc:
+                    # A locked or failing outbox database must not end the sync for
+                    # good: report, wait, try again (the hub itself keeps running).
+                    if self._status.last_error != f"outbox error: {exc}":
+                        log.exception("sync %s: error, will retry", self._stream)
+                    self._error(f"outbox error: {exc}")
+                    self._stop.wait(min(self._refused_backoff, self.max_backoff_s))
+                    self._refused_backoff = min(self._refused_backoff * 2, self.max_backoff_s)
         finally:
             sock.disable_monitor()
             monitor.close(0)
@@ -383,10 +395,20 @@ class SyncClient:
         except zmq.Again:
             batch.sent = False
             self._set(connected=False)
+            now = time.monotonic()
+            if not self._link_down:
+                self._link_down, self._down_since = True, now
+            elif now - self._down_since >= self.reconnect_max_s and not self._down_reported:
+                # Only after a whole reconnect cycle: the first sends after start-up
+                # always race the connection and are not worth a warning.
+                self._down_reported = True
+                self._error(f"chưa kết nối được máy chủ tỉnh / province not reachable at "
+                            f"{self.endpoint}; retrying")
             self._pause(self._send_backoff)
             self._send_backoff = min(self._send_backoff * 2, self.reconnect_max_s)
             return False
         self._send_backoff = 0.2
+        self._link_down = self._down_reported = False
         batch.sent = True
         batch.deadline = time.monotonic() + self.timeout_s * min(2 ** batch.attempts, 8)
         batch.attempts += 1
@@ -409,6 +431,10 @@ class SyncClient:
             if event == zmq.EVENT_HANDSHAKE_SUCCEEDED:
                 log.info("sync %s: connected to %s", self._stream, self.endpoint)
                 self._set(connected=True)
+                if self._link_down:  # the link is back: send now, not after the back-off
+                    self._link_down = self._down_reported = False
+                    self._paused_until = 0.0
+                    self._send_backoff = 0.2
             elif event == zmq.EVENT_DISCONNECTED:
                 log.info("sync %s: disconnected from %s", self._stream, self.endpoint)
                 self._set(connected=False)

@@ -244,6 +244,7 @@ class EventFollower:
                  on_view: Callable[[CentreView], None] | None = None,
                  on_event: Callable[[CentreView, Event], None] | None = None,
                  on_connection: Callable[[bool], None] | None = None,
+                 on_batch: Callable[[CentreView, list[Event]], None] | None = None,
                  lost_after: float = 3.5, context: zmq.Context[Any] | None = None) -> None:
         self.endpoints = endpoints
         self.device = device
@@ -251,7 +252,11 @@ class EventFollower:
         self.on_view = on_view
         self.on_event = on_event
         self.on_connection = on_connection
+        self.on_batch = on_batch
         self.lost_after = lost_after
+        self.lock = threading.RLock()
+        """Held while the view changes; take it to copy the view from another thread."""
+        self._announced = False
         self._ctx = context or zmq.Context.instance()
         self.view: CentreView | None = None
         self.connected = False
@@ -273,7 +278,10 @@ class EventFollower:
         self.client.close()
 
     def _set_connected(self, up: bool) -> None:
-        if up != self.connected:
+        # The first state is always announced, so a device that never reaches the hub
+        # says "Mất kết nối" too, not only one that lost it.
+        if up != self.connected or not self._announced:
+            self._announced = True
             self.connected = up
             log.info("%s: hub %s", self.device, "found" if up else "lost (Mất kết nối)")
             if self.on_connection is not None:
@@ -288,7 +296,8 @@ class EventFollower:
                 if self.on_connection is not None:
                     self.on_connection(False)
             return False
-        self.view = view_from_snapshot(snap)
+        with self.lock:
+            self.view = view_from_snapshot(snap)
         self.snapshots += 1
         if self.on_view is not None:
             self.on_view(self.view)
@@ -337,6 +346,16 @@ class EventFollower:
         """Apply events in order; return True when a re-snapshot is needed."""
         view = self.view
         assert view is not None
+        applied: list[Event] = []
+        try:
+            with self.lock:
+                return self._apply_each(view, messages, applied)
+        finally:
+            if applied and self.on_batch is not None:
+                self.on_batch(view, applied)
+
+    def _apply_each(self, view: CentreView, messages: list[protocol.EventMessage],
+                    applied: list[Event]) -> bool:
         for m in messages:
             if m.stream_id != view.stream_id:
                 log.warning("%s: hub stream changed; taking a new snapshot", self.device)
@@ -353,6 +372,7 @@ class EventFollower:
             event = Event(m.type, datetime.fromisoformat(m.ts), m.data)
             apply(view.state, event)
             view.seq = m.seq
+            applied.append(event)
             if self.on_event is not None:
                 self.on_event(view, event)
         return False

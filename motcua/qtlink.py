@@ -8,6 +8,7 @@ result comes back on the GUI thread through ``reply``/``failed`` signals.
 
 from __future__ import annotations
 
+import copy
 import logging
 import queue
 import threading
@@ -48,19 +49,32 @@ class QtHubLink(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.device = device
+        # The follower's thread keeps changing its view; widgets get copies, made once
+        # per snapshot and once per batch of events, so the GUI never reads a view that
+        # is being changed under it.
         self.follower = EventFollower(endpoints, device, keys=keys,
-                                      on_view=self.view_changed.emit,
-                                      on_event=self._on_event,
+                                      on_view=self._on_view,
+                                      on_batch=self._on_batch,
                                       on_connection=self.connection.emit)
         self.client = HubClient(endpoints.command, device, keys=keys, timeout=2.0, retries=1)
         self._jobs: queue.Queue[tuple[str, dict[str, Any], str | None, Callback | None,
                                       ErrorCallback | None] | None] = queue.Queue()
         self._worker = threading.Thread(target=self._work, name=f"cmd-{device}", daemon=True)
         self._result.connect(self._deliver)
+        self._latest: CentreView | None = None
+        # Connected first, so every other slot that reads ``link.view`` sees this copy.
+        self.view_changed.connect(self._remember)
 
     @property
     def view(self) -> CentreView | None:
-        return self.follower.view
+        """The newest view delivered to this object's thread (a copy nobody else changes)."""
+        if self._latest is None and self.follower.view is not None:
+            with self.follower.lock:  # before the first delivery: copy the follower's now
+                self._latest = copy.deepcopy(self.follower.view)
+        return self._latest
+
+    def _remember(self, view: CentreView) -> None:
+        self._latest = view
 
     def start(self) -> None:
         self.follower.start()
@@ -72,9 +86,14 @@ class QtHubLink(QObject):
         self._worker.join(5)
         self.client.close()
 
-    def _on_event(self, view: CentreView, event: Any) -> None:
-        self.event_applied.emit(view, event)
-        self.view_changed.emit(view)
+    def _on_view(self, view: CentreView) -> None:
+        self.view_changed.emit(copy.deepcopy(view))
+
+    def _on_batch(self, view: CentreView, events: list[Any]) -> None:
+        snapshot = copy.deepcopy(view)
+        for event in events:
+            self.event_applied.emit(snapshot, event)
+        self.view_changed.emit(snapshot)
 
     def request(self, kind: str, body: dict[str, Any] | None = None, *,
                 on_ok: Callback | None = None, on_error: ErrorCallback | None = None,

@@ -1,0 +1,106 @@
+"""``motcua kiosk``: the touch kiosk where citizens take a queue number.
+
+    motcua kiosk [--hub HOST] [--command-port N] [--event-port N] [--keys DIR]
+                 [--device kiosk-1] [--portrait | --landscape] [--windowed]
+                 [--lang vi|en] [--screenshot-dir DIR]
+
+Full screen by default, laid out for the screen's shape unless ``--portrait`` or
+``--landscape`` says otherwise. ``--screenshot-dir`` saves a picture of every screen
+in both orientations once the hub's snapshot has arrived, then keeps running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from motcua.cli import add_hub_address
+
+    p = argparse.ArgumentParser(prog="motcua kiosk",
+                                description="Máy lấy số thứ tự cảm ứng / touch queue kiosk")
+    add_hub_address(p)
+    p.add_argument("--device", default="kiosk-1",
+                   help="tên thiết bị / device id (kiosk-1); its printer is found in the centre")
+    shape = p.add_mutually_exclusive_group()
+    shape.add_argument("--portrait", dest="orientation", action="store_const",
+                       const="portrait", help="màn hình dọc 1080×1920 / tall screen")
+    shape.add_argument("--landscape", dest="orientation", action="store_const",
+                       const="landscape", help="màn hình ngang 1920×1080 / wide screen")
+    p.add_argument("--windowed", action="store_true",
+                   help="chạy trong cửa sổ thay vì toàn màn hình / run in a window")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi",
+                   help="ngôn ngữ mặc định / default language (vi)")
+    p.add_argument("--screenshot-dir", type=Path, default=None,
+                   help="lưu ảnh mọi màn hình vào đây / save screenshots of every screen here")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    """Run the kiosk until the window closes or the process is interrupted."""
+    args = build_parser().parse_args(argv)
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.screenshots import save_screenshots
+    from kiosk.window import KioskWindow
+    from motcua.cli import endpoints_from
+    from motcua.client import ClientKeys
+    from motcua.qtlink import QtHubLink
+
+    keys = None
+    if args.keys is not None:
+        try:
+            keys = ClientKeys.from_dir(args.keys, args.device)
+        except OSError as exc:
+            print(f"Không đọc được khoá / cannot read keys in {args.keys}: {exc}",
+                  file=sys.stderr)
+            return 2
+    app = QApplication.instance() or QApplication(["motcua-kiosk"])
+    orientation = args.orientation
+    if orientation is None:
+        screen = QApplication.primaryScreen()
+        size = screen.size() if screen is not None else None
+        orientation = "landscape" if size is not None and size.width() > size.height() \
+            else "portrait"
+    link = QtHubLink(endpoints_from(args), args.device, keys=keys)
+    window = KioskWindow(link, orientation=orientation, lang=args.lang)
+    link.start()
+    if args.windowed:
+        window.show()
+    else:
+        window.showFullScreen()
+    if args.screenshot_dir is not None:
+        out: Path = args.screenshot_dir
+
+        def shoot() -> None:
+            if window.ctx.view is None:
+                QTimer.singleShot(500, shoot)
+                return
+            paths = save_screenshots(window, out)
+            print(f"Đã lưu {len(paths)} ảnh / saved {len(paths)} screenshots in {out}",
+                  flush=True)
+
+        QTimer.singleShot(500, shoot)
+    # Qt's loop does not run Python signal handlers; wake it so Ctrl+C quits cleanly.
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    waker = QTimer()
+    waker.start(300)
+    waker.timeout.connect(lambda: None)
+    log.info("kiosk %s: hub %s", args.device, args.hub)
+    try:
+        code = app.exec()
+    finally:
+        link.stop()
+    return int(code)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
