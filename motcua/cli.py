@@ -99,15 +99,23 @@ def _hub(args: argparse.Namespace) -> int:
 
 
 def _start_sync(args: argparse.Namespace, store: Any) -> Any:
-    from hub.security import read_key
+    """Send the outbox upward. Under CURVE the hub pins the province's key and uses its
+    own sync key pair (made on first use; give its public key to the province)."""
+    from hub.security import read_key, write_key_pair
     from hub.sync import SyncClient
 
-    keys_dir = Path(args.keys_dir or Path(args.data) / "keys")
-    server_key = read_key(keys_dir / "province.key") if (keys_dir / "province.key").exists() else None
-    own_pub = own_sec = None
-    if server_key is not None:
-        own_pub = read_key(keys_dir / "province-link.key")
-        own_sec = read_key(keys_dir / "province-link.key_secret")
+    server_key = own_pub = own_sec = None
+    if args.province_key:
+        server_key = read_key(Path(args.province_key))
+        keys_dir = Path(args.keys_dir or Path(args.data) / "keys")
+        if not (keys_dir / "sync.key_secret").exists():
+            write_key_pair(keys_dir, "sync")
+        own_pub = read_key(keys_dir / "sync.key")
+        own_sec = read_key(keys_dir / "sync.key_secret")
+        print(f"Khoá đồng bộ của trung tâm / this centre's sync key (give it to the province): "
+              f"{own_pub.decode()}", flush=True)
+    else:
+        logging.getLogger(__name__).warning("sync to the province WITHOUT CURVE (no --province-key)")
     client = SyncClient(store, args.province, server_public_key=server_key,
                         client_secret_key=own_sec, client_public_key=own_pub)
     client.start()
@@ -229,6 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--open-all-hours", action="store_true",
                    help="cấp số mọi giờ (demo, tập huấn) / issue tickets at any hour")
     h.add_argument("--province", default=None, help="tcp://host:5580 của máy chủ tỉnh / provincial server")
+    h.add_argument("--province-key", default=None,
+                   help="khoá công khai của máy chủ tỉnh / the province's public key file")
 
     d = sub.add_parser("demo", help="chạy trung tâm mẫu / run the sample centre")
     d.add_argument("--out", default="demo-output", help="nơi lưu ảnh chụp và vé / screenshots and tickets")
