@@ -1,0 +1,1 @@
+"""The centre manager's live view (``motcua live``): queues, waits, counters, ratings."""
