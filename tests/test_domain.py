@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from datetime import datetime, timedelta
 
 import pytest
@@ -202,7 +203,8 @@ def test_full_lifecycle_records_periods_and_opens_a_rating_window(desk: Desk) ->
     assert (t.finished_at - t.served_at) == timedelta(minutes=7)
     cs = desk.engine.state.counters[1]
     assert cs.served == 1 and cs.current is None and cs.rating is not None
-    assert desk.engine.state.service_seconds["A"] == 7 * 60
+    # the estimate learns how long the counter was taken: first call to finish, 1 + 7 min
+    assert desk.engine.state.service_seconds["A"] == 8 * 60
 
 
 def test_call_next_finishes_the_current_ticket(desk: Desk) -> None:
@@ -322,14 +324,42 @@ def test_rating_after_the_window_is_refused(desk: Desk) -> None:
     assert desk.refused(rate1, "rating.submit", value=4) == "no_rating_window"
 
 
-def test_wait_estimate_uses_ahead_open_counters_and_running_service_time(desk: Desk) -> None:
+def test_wait_estimate_with_no_counter_open_assumes_the_fields_counters_open(desk: Desk) -> None:
     desk.take("A")
     desk.take("A")
     r = desk.ok(KIOSK, "ticket.take", field="A")["ticket"]
-    # field A default service minutes from config; two ahead, counters 1 and 6 serve A
+    # counters 1 and 6 serve A: each takes one ticket now, the third waits one service
     minutes = desk.engine.centre.field_by_code("A").service_minutes
     assert r["ahead"] == 2
-    assert r["estimate_minutes"] == max(1, int(-(-2 * minutes // 2)))
+    assert r["estimate_minutes"] == math.ceil(minutes)
+
+
+def test_wait_estimate_counts_other_fields_on_shared_counters(desk: Desk) -> None:
+    centre = desk.engine.centre
+    desk.ok(counter(2), "counter.open", officer="cb02")  # serves C, D
+    desk.ok(counter(3), "counter.open", officer="cb03")  # serves C, K, L
+    for _ in range(10):
+        desk.take("C")
+    desk.tick(1)
+    r = desk.ok(KIOSK, "ticket.take", field="K")["ticket"]
+    # nobody waits in K, but the only open counter for K first drains the older C queue
+    # together with counter 2: five rounds of C services
+    assert r["ahead"] == 0
+    assert r["estimate_minutes"] == math.ceil(5 * centre.field_by_code("C").service_minutes)
+
+
+def test_wait_estimate_learns_from_finished_services(desk: Desk) -> None:
+    desk.ok(counter(1), "counter.open", officer="cb01")
+    for _ in range(3):
+        desk.take("B")
+    desk.ok(counter(1), "counter.call_next")
+    desk.tick(2)
+    desk.ok(counter(1), "counter.finish")  # a 2-minute service, call to finish
+    learned = desk.engine.state.service_seconds["B"]
+    assert learned == 120
+    r = desk.ok(KIOSK, "ticket.take", field="B")["ticket"]
+    # counter 1 is free: B002 now, B003 after 2 min, the new one after 4 (counter 6 closed)
+    assert r["estimate_minutes"] == 4
 
 
 def test_printer_fault_refuses_tickets_at_its_kiosk(desk: Desk) -> None:

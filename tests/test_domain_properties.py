@@ -60,7 +60,8 @@ class QueueMachine(RuleBasedStateMachine):
             assert chosen_is_priority, "a normal ticket was called while a priority one waited"
         pool = pri if chosen_is_priority else eligible
         t = self.engine.state.tickets
-        first = min(pool, key=lambda tid: (t[tid].order_at, t[tid].number))
+        # same instant: the tie is broken by number, then by ticket id (as the queues do)
+        first = min(pool, key=lambda tid: (t[tid].order_at, t[tid].number, tid))
         assert first == picked
 
     @rule(field=st.sampled_from(FIELDS), priority=st.sampled_from(PRIORITIES))

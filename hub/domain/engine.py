@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hub.domain import policy
-from hub.domain.calendar import business_day, estimate_minutes, hours_text, local, session_at
+from hub.domain.calendar import business_day, hours_text, local, session_at
 from hub.domain.errors import Refusal, refuse
+from hub.domain.estimate import estimate_wait_minutes
 from hub.domain.state import (
     ACTIVE_STATES,
     CALLED,
@@ -180,10 +181,14 @@ class Engine:
         if t is None or t.status not in ACTIVE_STATES:
             return
         start = t.served_at or (t.periods[-1].start if t.periods else now)
+        called = next((p.start for p in reversed(t.periods) if p.state == CALLED), start)
         until = now + timedelta(seconds=self.centre.rating_window_seconds)
         self.emit(pending, "ticket.done", now, {
             "ticket": t.id, "label": t.label, "field": t.field, "counter": c.number,
             "officer": cs.officer, "service_seconds": max(0.0, (now - start).total_seconds()),
+            # how long the counter was taken by this citizen, call to finish: what the
+            # wait estimate needs (service_seconds is what reports call service time)
+            "occupied_seconds": max(0.0, (now - called).total_seconds()),
             "rating_until": until.isoformat()})
 
     def call(self, c: Counter, t: Ticket, now: datetime, pending: list[Event],
@@ -241,7 +246,7 @@ def _take(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     number = issued + 1
     ahead = (len(s.waiting_priority.get(f.code, ())) if prio
              else s.waiting_count(f.code))
-    est = estimate_minutes(centre, s, f.code, ahead)
+    est = estimate_wait_minutes(centre, s, f.code, prio, now)
     label = e.label(f.code, number)
     day = s.day
     tid = f"{day.replace('-', '')}-{label}"

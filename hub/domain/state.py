@@ -279,7 +279,7 @@ def _done(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
         c.served += 1
         c.rating = RatingWindow(t.id, t.officer, t.field,
                                 datetime.fromisoformat(b["rating_until"]))
-    seconds = float(b.get("service_seconds", 0.0))
+    seconds = float(b.get("occupied_seconds", b.get("service_seconds", 0.0)))
     if seconds > 0:
         old = s.service_seconds.get(t.field)
         s.service_seconds[t.field] = seconds if old is None else 0.8 * old + 0.2 * seconds
