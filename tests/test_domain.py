@@ -384,3 +384,24 @@ def test_replaying_events_rebuilds_the_same_state(desk: Desk) -> None:
         apply(replayed, e)
     assert state_to_dict(replayed) == state_to_dict(desk.engine.state)
     assert state_to_dict(state_from_dict(state_to_dict(replayed))) == state_to_dict(replayed)
+
+
+def test_a_very_long_queue_gets_a_pooled_estimate(desk: Desk) -> None:
+    from hub.domain.estimate import DRY_RUN_LIMIT
+
+    desk.engine.open_all_hours = True
+    desk.ok(counter(1), "counter.open", officer="cb01")  # serves A and B
+    fields = desk.engine.centre.fields
+    cap = {f.code: f.daily_cap for f in fields}
+    n = 0
+    while n <= DRY_RUN_LIMIT:
+        for code in "AB":
+            if desk.engine.state.last_number.get(code, 0) < cap[code]:
+                desk.take(code)
+                n += 1
+    r = desk.ok(KIOSK, "ticket.take", field="B")["ticket"]
+    minutes = {f.code: f.service_minutes for f in fields}
+    waiting_a = desk.engine.state.waiting_count("A")
+    waiting_b = desk.engine.state.waiting_count("B") - 1  # not the new one
+    want = math.ceil((waiting_a * minutes["A"] + waiting_b * minutes["B"]) * 60 / 1 / 60)
+    assert r["estimate_minutes"] == want
