@@ -309,7 +309,9 @@ class EventFollower:
         sub.setsockopt(zmq.SUBSCRIBE, b"")
         sub.connect(self.endpoints.events)
         need_snapshot = True
-        last_heard = 0.0
+        # Try the snapshot at once instead of waiting for the first heartbeat; if the hub
+        # does not answer, "lost" follows after ``lost_after`` as usual.
+        last_heard = time.monotonic()
         buffered: list[protocol.EventMessage] = []
         try:
             while not self._stop.is_set():

@@ -84,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
+    sub.add_parser("node", add_help=False,
+                   help="in vé cấp tại máy lấy số / print the kiosk's tickets (motcua printer node --help)")
     p = sub.add_parser("render", help="tạo byte ESC/POS của một phiếu / render a ticket")
     _ticket_args(p)
     p.add_argument("-o", "--output", required=True, type=Path, help="file .bin to write")
@@ -151,6 +153,10 @@ def run_virtual(args: argparse.Namespace, stop: threading.Event) -> int:
 
 def main(argv: list[str]) -> int:
     """Entry point for ``motcua printer``; returns the process exit code."""
+    if argv[:1] == ["node"]:  # the printer node has its own options (printer/node_cli.py)
+        from printer.node_cli import main as node_main
+
+        return node_main(argv[1:])
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

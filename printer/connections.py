@@ -22,6 +22,7 @@ import os
 import select
 import socket
 import stat
+import termios
 from abc import ABC, abstractmethod
 from pathlib import Path
 from types import TracebackType
@@ -120,7 +121,12 @@ class SerialLink(PrinterLink):
             ) from exc
 
     def discard_input(self) -> None:
-        self.serial.reset_input_buffer()
+        # A USB-serial adapter pulled out raises termios.error here, which is not an
+        # OSError: report it as the link failure it is.
+        try:
+            self.serial.reset_input_buffer()
+        except (OSError, termios.error, serial.SerialException) as exc:
+            raise PrinterLinkError(f"Mất kết nối máy in / printer link lost: {exc}") from exc
 
     def close(self) -> None:
         self.serial.close()
