@@ -37,6 +37,7 @@ MAX_BATCH = 256
 HEARTBEAT_S = 1.0
 TICK_S = 2.0
 OFFLINE_AFTER_S = 10.0
+"""A device not heard from for this long is no longer listed as online."""
 Clock = Callable[[], datetime]
 
 
@@ -75,6 +76,7 @@ class HubServer:
         self.command_port = 0
         self.event_port = 0
         self.commands_handled = 0
+        self.offline_after_s = OFFLINE_AFTER_S
         self._load()
 
     def now(self) -> datetime:
@@ -285,8 +287,33 @@ class HubServer:
         except zmq.ZMQError as exc:  # ROUTER_MANDATORY: the device has gone
             log.warning("could not reply to %r: %s", identity[:32], exc)
 
+    def _silent_printers(self) -> list[Actor]:
+        """Printers that were heard from and then fell silent while the hub thinks them fine.
+
+        A printer node pings every few seconds; if its process dies, nobody else would
+        tell the kiosk that numbers can no longer be printed.
+        """
+        t = time.monotonic()
+        out: list[Actor] = []
+        for d in self.centre.devices:
+            seen = self._presence.get(d.id)
+            status = self.engine.state.devices.get(d.id, {}).get("status")
+            if (d.role == "printer" and seen is not None and t - seen > self.offline_after_s
+                    and status not in (None, "offline")):
+                out.append(Actor(d.id, "printer", d.counter, d.kiosk))
+        return out
+
     def _tick(self, pub: zmq.Socket[Any]) -> None:
         self.registry.reload_if_changed()
+        for printer in self._silent_printers():
+            log.warning("printer %s silent: marked offline", printer.device)
+            out = self.engine.handle(printer, "device.status", {
+                "status": "offline",
+                "detail_vi": "Máy chủ không còn nhận được tín hiệu từ máy in",
+                "detail_en": "The hub no longer hears from the printer"}, self.now())
+            if out.events:
+                self._commit_and_publish(pub, [(e, self.engine.state.day) for e in out.events],
+                                         [], {}, [], [])
         try:
             outcome = self.engine.handle(Actor("hub", "admin"), "hub.tick", {}, self.now())
         except Exception:
@@ -335,7 +362,7 @@ class HubServer:
         with_staff = staff and actor.role in ("counter", "manager", "admin")
         s = self.engine.state
         t = time.monotonic()
-        online = sorted(d for d, seen in self._presence.items() if t - seen < OFFLINE_AFTER_S)
+        online = sorted(d for d, seen in self._presence.items() if t - seen < self.offline_after_s)
         return {
             "stream_id": self.store.stream_id, "seq": self.store.last_seq(),
             "hub_now": self.now().isoformat(),

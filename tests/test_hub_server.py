@@ -197,3 +197,16 @@ def _wait(cond, timeout: float = 8.0) -> None:  # type: ignore[no-untyped-def]
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.02)
+
+
+def test_a_printer_that_falls_silent_is_marked_offline_and_blocks_its_kiosk(hub) -> None:  # type: ignore[no-untyped-def]
+    hub.server.offline_after_s = 1.0
+    printer = hub.client("printer-1")
+    printer.request("device.status", {"status": "ok"})
+    assert hub.client("kiosk-1").request("ticket.take", {"field": "A"})["ticket"]["label"]
+    _wait(lambda: hub.server.engine.state.devices["printer-1"]["status"] == "offline", 10)
+    with pytest.raises(HubError) as err:
+        hub.client("kiosk-1").request("ticket.take", {"field": "A"})
+    assert err.value.code == "printer_unavailable"
+    printer.request("device.status", {"status": "ok"})  # the node is back
+    assert hub.client("kiosk-1").request("ticket.take", {"field": "A"})["ticket"]["label"] == "A002"
