@@ -10,6 +10,7 @@ acknowledged; a crash after it loses nothing at all.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -77,17 +78,36 @@ class HubServer:
         self.event_port = 0
         self.commands_handled = 0
         self.offline_after_s = OFFLINE_AFTER_S
+        self._last_now: datetime | None = None
+        self._clock_held = False
+        self._report_jobs: queue.Queue[tuple[bytes, str, dict[str, Any]] | None] = queue.Queue()
         self._load()
 
     def now(self) -> datetime:
-        """The hub clock in the centre's time zone (events carry +07:00 times)."""
-        return local(self.centre, self.clock())
+        """The hub clock in the centre's time zone (events carry +07:00 times).
+
+        It never goes backwards: when the machine's clock is stepped back (a wrong clock
+        corrected by NTP), the hub holds its time until the clock catches up, so no wait
+        is negative and nobody who came later is called earlier.
+        """
+        t = local(self.centre, self.clock())
+        if self._last_now is not None and t < self._last_now:
+            if not self._clock_held:
+                log.warning("system clock went back %s; holding hub time at %s",
+                            self._last_now - t, self._last_now.isoformat())
+                self._clock_held = True
+            return self._last_now
+        self._clock_held = False
+        self._last_now = t
+        return t
 
     # -- state from disk -----------------------------------------------------------
     def _load(self) -> None:
         state = DayState()
         for _seq, e in self.store.day_events():
             apply(state, e)
+            if self._last_now is None or e.ts > self._last_now:
+                self._last_now = local(self.centre, e.ts)
         self.engine.state = state
         since = (datetime.now().astimezone() - timedelta(days=2)).isoformat()
         self._replies = self.store.recent_replies(since)
@@ -140,15 +160,35 @@ class HubServer:
     def serve_forever(self) -> None:
         router, pub = self._bind()
         self.router, self.pub = router, pub
+        # Reports can take a second for a year: they run on their own thread and come
+        # back through this pipe, so the queue never waits for a manager's export.
+        reports_in = self.ctx.socket(zmq.PULL)
+        reports_in.bind(f"inproc://reports-{id(self)}")
+        worker = threading.Thread(target=self._report_worker, name="hub-reports", daemon=True)
+        worker.start()
         self._ready.set()
         poller = zmq.Poller()
         poller.register(router, zmq.POLLIN)
+        poller.register(reports_in, zmq.POLLIN)
         next_hb = next_tick = time.monotonic()
         try:
             while not self._stop.is_set():
                 timeout = max(0.0, min(next_hb, next_tick) - time.monotonic())
-                if poller.poll(int(timeout * 1000) + 1):
-                    self._turn(router, pub)
+                ready = dict(poller.poll(int(timeout * 1000) + 1))
+                if router in ready:
+                    try:
+                        self._turn(router, pub)
+                    except Exception:  # the loop must outlive any one bad turn
+                        log.exception("a hub turn failed; state reloaded from the database")
+                        self._load()
+                if reports_in in ready:
+                    while True:
+                        try:
+                            identity, rid, ok, body = reports_in.recv_multipart(zmq.NOBLOCK)
+                        except zmq.Again:
+                            break
+                        self._send(router, identity, ok == b"1", rid.decode("ascii"),
+                                   protocol.loads_object(body, protocol.MAX_REPLY_BYTES))
                 t = time.monotonic()
                 if t >= next_tick:
                     next_tick = t + TICK_S
@@ -158,6 +198,9 @@ class HubServer:
                     pub.send_multipart(protocol.encode_heartbeat(self.store.stream_id,
                                                                  self.store.last_seq()))
         finally:
+            self._report_jobs.put(None)
+            worker.join(5)
+            reports_in.close(0)
             router.close(0)
             pub.close(0)
 
@@ -253,6 +296,9 @@ class HubServer:
         for identity, ok, rid, body in outgoing:
             self._send(router, identity, ok, rid, body)
         for identity, actor, cmd in queries:
+            if cmd.type == "report.summary" and actor.role in ("manager", "admin"):
+                self._report_jobs.put((identity, cmd.request_id, cmd.body))
+                continue
             try:
                 ok, body = True, self._query(actor, cmd, now)
             except Refusal as r:
@@ -266,9 +312,7 @@ class HubServer:
         tickets = self.engine.state.tickets
         facts = [fact_row(tickets[t]) for t in touched if t in tickets]
         try:
-            seqs = self.store.commit(new_events, new_replies, facts)
-            if expired:
-                self.store.expire_facts(expired)
+            seqs = self.store.commit(new_events, new_replies, facts, expired)
         except Exception:
             log.exception("commit failed; nothing of this batch was acknowledged")
             self._load()
@@ -283,7 +327,12 @@ class HubServer:
     def _send(self, router: zmq.Socket[Any], identity: bytes, ok: bool, rid: str,
               body: dict[str, Any]) -> None:
         try:
-            router.send_multipart([identity, *protocol.encode_reply(ok, rid, body)])
+            # NOBLOCK: a device that stops reading fills its pipe; it loses its replies
+            # (a retry gets the stored one) instead of freezing the hub for everyone.
+            router.send_multipart([identity, *protocol.encode_reply(ok, rid, body)],
+                                  zmq.NOBLOCK)
+        except zmq.Again:
+            log.warning("device %r is not reading its replies; one dropped", identity[:32])
         except zmq.ZMQError as exc:  # ROUTER_MANDATORY: the device has gone
             log.warning("could not reply to %r: %s", identity[:32], exc)
 
@@ -325,6 +374,27 @@ class HubServer:
             evs = [(e, e.body["day"]) for e in outcome.events]
             self._commit_and_publish(pub, evs, [], {}, expired, [])
 
+    def _report_worker(self) -> None:
+        out = self.ctx.socket(zmq.PUSH)
+        out.connect(f"inproc://reports-{id(self)}")
+        try:
+            while (job := self._report_jobs.get()) is not None:
+                identity, rid, body = job
+                try:
+                    from hub.reports import summary  # heavy: loaded on first use
+
+                    start, end = body.get("date_from"), body.get("date_to")
+                    result: dict[str, Any] = summary(self.centre, self.store.facts(start, end),
+                                                     date_from=start, date_to=end)
+                    ok = True
+                except Exception:
+                    log.exception("report failed")
+                    ok, result = False, _internal()
+                out.send_multipart([identity, rid.encode("ascii"), b"1" if ok else b"0",
+                                    protocol.dumps(result)])
+        finally:
+            out.close(0)
+
     # -- queries ---------------------------------------------------------------------
     def _query(self, actor: Actor, cmd: protocol.Command, now: datetime) -> dict[str, Any]:
         if cmd.type == "ping":
@@ -348,14 +418,6 @@ class HubServer:
             pending = [ticket_public(t) for t in self.engine.state.tickets.values()
                        if t.kiosk == kiosk and not t.printed and t.status not in FINAL_STATES]
             return {"tickets": pending}
-        if cmd.type == "report.summary":
-            if actor.role not in ("manager", "admin"):
-                raise _forbidden(actor, cmd.type)
-            from hub.reports import summary  # reports are heavier; load them on first use
-
-            result: dict[str, Any] = summary(
-                self.centre, self.store.facts(cmd.body.get("date_from"), cmd.body.get("date_to")))
-            return result
         raise _forbidden(actor, cmd.type)
 
     def snapshot(self, actor: Actor, *, staff: bool = False) -> dict[str, Any]:

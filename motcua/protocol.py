@@ -133,6 +133,11 @@ def loads_object(raw: bytes, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise ProtocolError("bad_json", "Nội dung không phải JSON hợp lệ",
                             f"Body is not valid JSON: {exc.msg} at {exc.pos}") from None
+    except (ValueError, RecursionError) as exc:
+        # Hostile but well-formed JSON: an integer beyond Python's digit limit, or
+        # nesting deeper than the parser's recursion limit.
+        raise ProtocolError("bad_json", "Nội dung JSON quá lớn hoặc lồng quá sâu",
+                            f"JSON body refused: {type(exc).__name__}") from None
     if not isinstance(value, dict):
         raise ProtocolError("bad_json", "Nội dung phải là một đối tượng JSON",
                             "Body must be a JSON object")

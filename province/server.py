@@ -100,6 +100,7 @@ class ProvinceServer:
         schema: str = "province",
         workers: int = 4,
         engine: Engine | None = None,
+        refresh_every_s: float | None = 5.0,
     ) -> None:
         if (secret_key is None) != (public_key is None):
             raise ValueError("CURVE needs both the server's secret and public key")
@@ -126,7 +127,10 @@ class ProvinceServer:
         self._auth: ThreadAuthenticator | None = None
         self._stats_lock = threading.Lock()
         self._stats = {"batches": 0, "events_inserted": 0, "acks": 0, "gaps": 0,
-                       "refused": 0, "dropped": 0}
+                       "refused": 0, "dropped": 0, "fact_refreshes": 0}
+        self.refresh_every_s = refresh_every_s
+        """Keep the report table (province_facts) current this often, off the ingest path;
+        None leaves it to ``motcua report --province``."""
 
     # ------------------------------------------------------------------ control
     def set_allowed_sites(self, mapping: KeyMap) -> None:
@@ -187,6 +191,9 @@ class ProvinceServer:
         self._threads.insert(0, threading.Thread(
             target=self._front, args=(router, results, pushes), name="province-front",
             daemon=True))
+        if self.refresh_every_s:
+            self._threads.append(threading.Thread(target=self._refresher,
+                                                  name="province-facts", daemon=True))
         self._stop.clear()
         for t in self._threads:
             t.start()
@@ -204,6 +211,23 @@ class ProvinceServer:
             log.error("threads still busy at stop: %s; leaving their sockets", stuck)
             self._ctx = None
         self._shutdown_context()
+
+    def _refresher(self) -> None:
+        """Fold newly stored events into the report facts, a few seconds behind ingest."""
+        from province.reports import refresh_facts  # reports load the hub's domain code
+
+        done = -1
+        assert self.refresh_every_s is not None
+        while not self._stop.wait(self.refresh_every_s):
+            inserted = self.stats()["events_inserted"]
+            if inserted == done:
+                continue
+            try:
+                refresh_facts(self.store.engine, self.store.schema)
+                done = inserted
+                self._count(fact_refreshes=1)
+            except Exception:  # reports must never take ingest down with them
+                log.exception("refreshing the report facts failed; will retry")
 
     def _shutdown_context(self) -> None:
         if self._auth is not None:

@@ -174,13 +174,13 @@ class HubStore:
             return {(r.device, r.request_id): StoredReply(bool(r.ok), json.loads(r.body))
                     for r in conn.execute(q)}
 
-    def expire_facts(self, tickets: list[str]) -> None:
+    @staticmethod
+    def _expire_statement(tickets: list[str]) -> Any:
         """Tickets still open when their day closed are recorded as cancelled."""
-        with self.engine.begin() as conn:
-            conn.execute(update(ticket_facts).where(ticket_facts.c.ticket.in_(tickets),
-                                                    ticket_facts.c.status.notin_(
-                                                        ["done", "no_show", "cancelled"]))
-                         .values(status="cancelled"))
+        return (update(ticket_facts)
+                .where(ticket_facts.c.ticket.in_(tickets),
+                       ticket_facts.c.status.notin_(["done", "no_show", "cancelled"]))
+                .values(status="cancelled"))
 
     def prune_replies(self, before_iso: str) -> int:
         with self.engine.begin() as conn:
@@ -190,8 +190,11 @@ class HubStore:
     # -- the one write path ---------------------------------------------------------
     def commit(self, new_events: Sequence[tuple[Event, str]],
                new_replies: Iterable[tuple[str, str, bool, dict[str, Any]]],
-               facts: Iterable[dict[str, Any]]) -> list[int]:
+               facts: Iterable[dict[str, Any]], expired: Iterable[str] = ()) -> list[int]:
         """Store events (numbered here), replies and ticket facts in ONE transaction.
+
+        ``expired``: tickets a ``day.closed`` event among ``new_events`` left open; their
+        report rows become cancelled in the same transaction.
 
         Returns the sequence numbers given to ``new_events``. Nothing is visible (and
         the caller must not reply) unless this returns.
@@ -215,6 +218,9 @@ class HubStore:
                     conn.execute(insert(replies), reply_rows)
                 if fact_rows:
                     conn.execute(self._facts_upsert, fact_rows)
+                gone = list(expired)
+                if gone:
+                    conn.execute(self._expire_statement(gone))
             self._last_seq = first + len(new_events) - 1
             return seqs
 
