@@ -9,12 +9,14 @@ the next ticket of the field *would* get, built from the current view.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
-from hub.domain.calendar import estimate_minutes
+from hub.domain.calendar import local
+from hub.domain.estimate import estimate_wait_minutes
 from kiosk.model import Flow, ahead_for
 from kiosk.theme import Orientation
 from kiosk.window import KioskWindow
@@ -42,8 +44,9 @@ def _sample_result(window: KioskWindow, field: Field) -> dict[str, Any]:
     ahead = ahead_for(view, field.code, None)
     return {"ticket": {"id": "preview", "label": f"{field.prefix}{number:03d}",
                        "ahead": ahead, "priority": None,
-                       "estimate_minutes": estimate_minutes(view.centre, view.state,
-                                                            field.code, ahead)},
+                       "estimate_minutes": estimate_wait_minutes(
+                           view.centre, view.state, field.code, None,
+                           local(view.centre, datetime.now(UTC)))},
             "field_vi": field.vi, "field_en": field.en}
 
 

@@ -126,7 +126,7 @@ class HourChart(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.bars: tuple[tuple[int, int], ...] = ()
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(96)
 
     def set_bars(self, bars: tuple[tuple[int, int], ...]) -> None:
         if bars != self.bars:

@@ -389,7 +389,7 @@ class LiveWindow(QWidget):
             if chip is None:
                 chip = named_label("", "deviceChip")
                 chip.setFont(font(10))
-                chip.setMinimumHeight(44)
+                chip.setMinimumHeight(42)
                 self.device_chips[d.id] = chip
                 self.devices_box.addWidget(chip, index // DEVICE_COLUMNS, index % DEVICE_COLUMNS)
             seen = d.id in self.online
