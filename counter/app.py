@@ -108,6 +108,11 @@ def run_window(args: argparse.Namespace, device: str, keys: Any) -> int:
     from motcua.qtlink import QtHubLink
 
     app = QApplication.instance() or QApplication(["motcua-counter"])
+
+    from motcua.qtlink import collect_garbage_on_gui_thread
+
+
+    gc_timer = collect_garbage_on_gui_thread(app)  # noqa: F841  (kept alive by its parent)
     assert isinstance(app, QApplication)
     load_fonts()
     link = QtHubLink(endpoints_from(args), device, keys=keys)

@@ -122,6 +122,10 @@ class HubServer:
         if not self._ready.wait(10):
             raise RuntimeError("hub did not start")
 
+    def alive(self) -> bool:
+        """Is the serving thread running? (the process exits, for systemd, when not)"""
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:

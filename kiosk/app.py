@@ -63,6 +63,9 @@ def main(argv: list[str]) -> int:
                   file=sys.stderr)
             return 2
     app = QApplication.instance() or QApplication(["motcua-kiosk"])
+    from motcua.qtlink import collect_garbage_on_gui_thread
+
+    gc_timer = collect_garbage_on_gui_thread(app)  # noqa: F841  (kept alive by its parent)
     orientation = args.orientation
     if orientation is None:
         screen = QApplication.primaryScreen()

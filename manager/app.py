@@ -80,6 +80,9 @@ def main(argv: list[str]) -> int:
             print(f"Không đọc được khoá / cannot read keys in {args.keys}: {exc}", file=sys.stderr)
             return 2
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "motcua"])
+    from motcua.qtlink import collect_garbage_on_gui_thread
+
+    gc_timer = collect_garbage_on_gui_thread(app)  # noqa: F841  (kept alive by its parent)
     link = QtHubLink(endpoints_from(args), args.device, keys=keys)
     window = LiveWindow(link)
     link.start()

@@ -90,7 +90,13 @@ def _hub(args: argparse.Namespace) -> int:
     server.start()
     print(f"motcua hub: {centre.name_vi} – {centre.place_vi}; lệnh/commands :{server.command_port}"
           f", sự kiện/events :{server.event_port}; CSDL/database {url}", flush=True)
-    stop.wait()
+    while not stop.wait(1.0):
+        if not server.alive():  # a dead serving thread must not leave a deaf process
+            print("motcua hub: vòng phục vụ đã dừng bất thường / the serving loop died",
+                  file=sys.stderr, flush=True)
+            server.stop()
+            store.close()
+            return 1
     if sync is not None:
         sync.stop()
     server.stop()

@@ -31,6 +31,8 @@ from motcua.centre import centre_from_dict
 from motcua.centre_types import Centre
 
 log = logging.getLogger(__name__)
+PRESENCE_PING_S = 4.0
+"""How often a following device tells the hub it is alive (the hub lists it online)."""
 
 
 class HubError(Exception):
@@ -312,6 +314,7 @@ class EventFollower:
         # Try the snapshot at once instead of waiting for the first heartbeat; if the hub
         # does not answer, "lost" follows after ``lost_after`` as usual.
         last_heard = time.monotonic()
+        last_ping = time.monotonic()
         buffered: list[protocol.EventMessage] = []
         try:
             while not self._stop.is_set():
@@ -341,6 +344,14 @@ class EventFollower:
                     self._set_connected(True)
                 need_snapshot = self._apply(buffered)
                 buffered = []
+                if time.monotonic() - last_ping > PRESENCE_PING_S:
+                    # Only commands tell the hub a device is alive (a SUB says nothing):
+                    # a quiet board pings so the manager sees it online.
+                    last_ping = time.monotonic()
+                    try:
+                        self.client.request("ping", {}, timeout=0.5, retries=0)
+                    except HubError:
+                        pass
         finally:
             sub.close(0)
 

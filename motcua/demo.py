@@ -96,6 +96,11 @@ def run_demo(args: argparse.Namespace) -> int:
     node.start()
 
     app = QApplication.instance() or QApplication(["motcua-demo"])
+
+    from motcua.qtlink import collect_garbage_on_gui_thread
+
+
+    gc_timer = collect_garbage_on_gui_thread(app)  # noqa: F841  (kept alive by its parent)
     demo = Demo(out)
     _open_windows(demo, endpoints, offscreen)
     print(_banner(centre, cp, ep, out, offscreen), flush=True)

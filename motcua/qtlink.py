@@ -9,13 +9,14 @@ result comes back on the GUI thread through ``reply``/``failed`` signals.
 from __future__ import annotations
 
 import copy
+import gc
 import logging
 import queue
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from motcua.client import (
     CentreView,
@@ -120,3 +121,18 @@ class QtHubLink(QObject):
     def _deliver(self, callback: Any, value: Any, is_error: Any) -> None:
         if callback is not None:
             callback(value)
+
+
+def collect_garbage_on_gui_thread(parent: QObject, interval_ms: int = 1000) -> QTimer:
+    """Run Python's cyclic garbage collector on the GUI thread only.
+
+    Left automatic, the collector runs in whichever thread happens to allocate, e.g. a
+    link thread copying a view, and may then destroy Qt widgets there, off their thread,
+    which crashes Qt. So automatic collection is switched off and a GUI-thread timer
+    collects instead. Every Qt program of motcua calls this once.
+    """
+    gc.disable()
+    timer = QTimer(parent)
+    timer.timeout.connect(lambda: gc.collect())
+    timer.start(interval_ms)
+    return timer

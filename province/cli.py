@@ -232,7 +232,9 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("allow", help="cho phép một hub / allow a hub key")
     a.add_argument("--keys", required=True)
     a.add_argument("--site", required=True)
-    a.add_argument("--public-key", required=True)
+    a.add_argument("--public-key", required=True,
+                   help="khoá Z85 của hub; dùng --public-key=KHOÁ nếu khoá bắt đầu bằng '-' / "
+                        "the hub's Z85 key; write --public-key=KEY when it starts with '-'")
     return p
 
 

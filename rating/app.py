@@ -130,6 +130,11 @@ def _run_tablet(args: argparse.Namespace, device: str, keys: Any) -> int:
     from rating.tablet import RatingTablet
 
     app = QApplication.instance() or QApplication(["motcua-rating"])
+
+    from motcua.qtlink import collect_garbage_on_gui_thread
+
+
+    gc_timer = collect_garbage_on_gui_thread(app)  # noqa: F841  (kept alive by its parent)
     link = QtHubLink(endpoints_from(args), device, keys=keys)
     prompt = None
     if args.voice:

@@ -101,3 +101,18 @@ def start_hub(centre, db_url: str, clock, command_port: int = 0, event_port: int
     server = HubServer(centre, store, HubOptions(cmd, ev, **options), clock=clock)
     server.start()
     return server, store
+
+
+@pytest.fixture(autouse=True)
+def _garbage_on_the_main_thread():  # type: ignore[no-untyped-def]
+    """Collect cyclic garbage here, on the main (GUI) thread, never in a worker thread.
+
+    Widgets of earlier tests that become garbage must not be destroyed by a collection
+    that happens to run in a link thread: Qt crashes when objects die off their thread.
+    The programs do the same with motcua.qtlink.collect_garbage_on_gui_thread.
+    """
+    import gc
+
+    gc.disable()
+    yield
+    gc.collect()

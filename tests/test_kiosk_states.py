@@ -258,12 +258,13 @@ def test_every_touch_target_is_at_least_15_mm(hub: Any, make_kiosk: Any, qtbot: 
             assert small_buttons() == [], (orientation, w.current_screen())
 
 
-def test_main_runs_the_kiosk_and_saves_screenshots(hub: Any, qtbot: Any,
-                                                   tmp_path: Path) -> None:
+def test_main_runs_the_kiosk_and_saves_screenshots(hub: Any, tmp_path: Path) -> None:
+    """The real program (its own process, as a centre runs it) saves every screen."""
+    import os
     import signal
-
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+    import subprocess
+    import sys
+    import time
 
     from kiosk.app import build_parser, main
 
@@ -273,21 +274,25 @@ def test_main_runs_the_kiosk_and_saves_screenshots(hub: Any, qtbot: Any,
     assert main(["--keys", str(tmp_path / "missing")]) == 2
     out = tmp_path / "cli-shots"
     expected = 16
-
-    def quit_when_done() -> None:
-        if out.exists() and len(list(out.glob("*.png"))) >= expected:
-            QApplication.quit()
-        else:
-            QTimer.singleShot(200, quit_when_done)
-
-    QTimer.singleShot(200, quit_when_done)
-    old_int, old_term = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    log = (tmp_path / "kiosk.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "motcua.cli", "kiosk", "--command-port",
+         hub.command.rsplit(":", 1)[1], "--event-port", hub.events.rsplit(":", 1)[1],
+         "--windowed", "--portrait", "--screenshot-dir", str(out)],
+        stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     try:
-        code = main(["--command-port", hub.command.rsplit(":", 1)[1],
-                     "--event-port", hub.events.rsplit(":", 1)[1],
-                     "--windowed", "--portrait", "--screenshot-dir", str(out)])
+        deadline = time.monotonic() + 60
+        while len(list(out.glob("kiosk-*.png"))) < expected and proc.poll() is None:
+            assert time.monotonic() < deadline, "the kiosk did not save its screenshots"
+            time.sleep(0.2)
+        time.sleep(0.5)  # the last file is complete once the next one is started
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(20)
     finally:
-        signal.signal(signal.SIGINT, old_int)
-        signal.signal(signal.SIGTERM, old_term)
-    assert code == 0
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        log.close()
+    assert code == 0, (tmp_path / "kiosk.log").read_text("utf-8", "replace")
     assert len(list(out.glob("kiosk-*.png"))) == expected

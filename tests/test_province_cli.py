@@ -53,10 +53,10 @@ def test_allow_binds_a_hub_key_to_its_site(tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     pub, _ = zmq.curve_keypair()
     assert main(["allow", "--keys", str(tmp_path), "--site", "79-phường-Bến Thành",
-                 "--public-key", pub.decode()]) == 0
+                 f"--public-key={pub.decode()}"]) == 0
     assert load_allow_list(tmp_path / "hubs.toml") == {pub.decode(): "79-phường-Bến Thành"}
     assert main(["allow", "--keys", str(tmp_path), "--site", "x",
-                 "--public-key", pub.decode()]) == 2
+                 f"--public-key={pub.decode()}"]) == 2
     assert main(["allow", "--keys", str(tmp_path), "--site", "x",
                  "--public-key", "short"]) == 2
     assert main(["allow", "--keys", str(tmp_path), "--site", "x",
