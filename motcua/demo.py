@@ -148,7 +148,10 @@ def _open_windows(demo: Demo, endpoints: Any, offscreen: bool) -> None:
     except Exception as exc:  # no espeak-ng: the board still shows every call
         log.warning("voice off: %s", exc)
     windows: dict[str, Any] = {
-        "kiosk": KioskWindow(link("kiosk-1"), orientation="portrait"),
+        # The kiosk is laid out for its real screen: 1080×1920 portrait (offscreen, as
+        # built) or 1920×1080 landscape (fits a desktop monitor).
+        "kiosk": KioskWindow(link("kiosk-1"),
+                             orientation="portrait" if offscreen else "landscape"),
         "hall": HallBoard(link("display-hall"), announcer=speaker),
         "counter1": CounterWindow(link("counter-1"), 1, on_top=False),
         "rating1": RatingTablet(link("rating-1"), 1),
@@ -159,7 +162,8 @@ def _open_windows(demo: Demo, endpoints: Any, offscreen: bool) -> None:
         windows["live"] = LiveView(link("manager-1"))
     except ImportError:  # pragma: no cover - the live view ships with the manager package
         log.info("live view not available")
-    sizes = {"kiosk": (540, 960), "hall": (1280, 720), "counter1": (720, 560),
+    kiosk_size = (1080, 1920) if offscreen else (1920, 1080)
+    sizes = {"kiosk": kiosk_size, "hall": (1280, 720), "counter1": (720, 680),
              "rating1": (800, 600), "live": (1100, 700)}
     for name, w in windows.items():
         w.resize(*sizes.get(name, (800, 600)))
