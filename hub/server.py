@@ -21,7 +21,7 @@ from typing import Any
 import zmq
 
 from hub.domain import policy
-from hub.domain.calendar import local
+from hub.domain.calendar import business_day, local
 from hub.domain.engine import Actor, Engine, ticket_public
 from hub.domain.errors import Refusal
 from hub.domain.facts import fact_row
@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 256
 HEARTBEAT_S = 1.0
 TICK_S = 2.0
+RESTORE_SKIP = 100
+"""How far today's numbering jumps after a same-day restore (see _after_restore)."""
 OFFLINE_AFTER_S = 10.0
 """A device not heard from for this long is no longer listed as online."""
 Clock = Callable[[], datetime]
@@ -81,7 +83,9 @@ class HubServer:
         self._last_now: datetime | None = None
         self._clock_held = False
         self._report_jobs: queue.Queue[tuple[bytes, str, dict[str, Any]] | None] = queue.Queue()
+        self.restore_skip = RESTORE_SKIP
         self._load()
+        self._after_restore()
 
     def now(self) -> datetime:
         """The hub clock in the centre's time zone (events carry +07:00 times).
@@ -113,6 +117,22 @@ class HubServer:
         self._replies = self.store.recent_replies(since)
         log.info("state rebuilt: day %s, %d tickets, seq %d", state.day or "-",
                  len(state.tickets), self.store.last_seq())
+
+    def _after_restore(self) -> None:
+        """A database restored from a backup of *today* does not know the numbers handed
+        out after the backup; they are in citizens' hands, so today's numbering jumps
+        ``restore_skip`` past the last one it knows (the jump is an event like any other)."""
+        if self.store.restored_from is None:
+            return
+        now = self.now()
+        if self.engine.state.day == business_day(self.centre, now).isoformat():
+            out = self.engine.handle(Actor("hub", "admin"), "hub.skip_numbers", {
+                "by": self.restore_skip,
+                "reason": f"restored from backup: {self.store.restored_from}"}, now)
+            self.store.commit([(e, self.engine.state.day) for e in out.events], [], [])
+            log.warning("restored from a backup of today: numbering jumps %d ahead",
+                        self.restore_skip)
+        self.store.clear_restored()
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:

@@ -229,7 +229,7 @@ def _take(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
         vi, en = hours_text(centre, local(centre, now).isoweekday())
         raise refuse("closed_hours", f"Ngoài giờ tiếp nhận. Giờ tiếp nhận hôm nay: {vi}",
                      f"Outside opening hours. Today's hours: {en}", hours=vi)
-    issued = s.last_number.get(f.code, 0)
+    issued = s.issued.get(f.code, 0)
     if issued >= f.daily_cap:
         raise refuse("cap_reached",
                      f"Lĩnh vực {f.vi} đã hết số hôm nay ({f.daily_cap} số). Mời quay lại ngày làm việc sau",
@@ -243,7 +243,7 @@ def _take(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
                 raise refuse("printer_unavailable",
                              "Máy in vé đang gặp sự cố, xin vui lòng báo cán bộ hướng dẫn",
                              "The ticket printer has a fault; please ask the staff", status=st)
-    number = issued + 1
+    number = s.last_number.get(f.code, 0) + 1
     ahead = (len(s.waiting_priority.get(f.code, ())) if prio
              else s.waiting_count(f.code))
     est = estimate_wait_minutes(centre, s, f.code, prio, now)
@@ -475,6 +475,16 @@ def _tick(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     return {"day": e.state.day}
 
 
+def _skip_numbers(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+                  p: list[Event]) -> dict[str, Any]:
+    """Jump today's numbering ``by`` numbers in every field (after a same-day restore)."""
+    by = int(b.get("by", 100))
+    last = {f.code: e.state.last_number.get(f.code, 0) + by for f in e.centre.fields}
+    e.emit(p, "numbers.skipped", now, {"last_number": last, "by": by,
+                                       "reason": str(b.get("reason", ""))})
+    return {"last_number": last}
+
+
 _COMMANDS: dict[str, Any] = {
     "ticket.take": _take,
     "ticket.cancel": _cancel,
@@ -496,6 +506,7 @@ _COMMANDS: dict[str, Any] = {
     "printer.printed": _printed,
     "printer.failed": _print_failed,
     "hub.tick": _tick,
+    "hub.skip_numbers": _skip_numbers,
 }
 COMMAND_TYPES = frozenset(_COMMANDS)
 
@@ -509,4 +520,5 @@ _ROLES: dict[str, frozenset[str]] = {
     "printer.printed": frozenset({"printer"}),
     "printer.failed": frozenset({"printer"}),
     "hub.tick": frozenset(),
+    "hub.skip_numbers": frozenset(),
 }

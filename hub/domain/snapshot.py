@@ -49,6 +49,7 @@ def state_to_dict(s: DayState) -> dict[str, Any]:
         "day": s.day,
         "tickets": [ticket_to_dict(t) for t in s.tickets.values()],
         "last_number": dict(s.last_number),
+        "issued": dict(s.issued),
         "counters": counters,
         "service_seconds": dict(s.service_seconds),
         "devices": dict(s.devices),
@@ -62,6 +63,7 @@ def state_from_dict(d: dict[str, Any]) -> DayState:
         t = ticket_from_dict(td)
         s.tickets[t.id] = t
     s.last_number = {k: int(v) for k, v in d["last_number"].items()}
+    s.issued = {k: int(v) for k, v in d.get("issued", {}).items()}
     for cd in d["counters"]:
         rating = None
         if cd.get("rating"):

@@ -122,6 +122,9 @@ class DayState:
     day: str = ""
     tickets: dict[str, Ticket] = dc_field(default_factory=dict)
     last_number: dict[str, int] = dc_field(default_factory=dict)
+    issued: dict[str, int] = dc_field(default_factory=dict)
+    """Tickets issued today per field (the daily cap counts these, not the last number,
+    which may have been moved on after a restore)."""
     counters: dict[int, CounterState] = dc_field(default_factory=dict)
     service_seconds: dict[str, float] = dc_field(default_factory=dict)
     """Running estimate of one service per field (exponentially weighted)."""
@@ -189,6 +192,7 @@ def _day_opened(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
     s.day = b["day"]
     s.tickets.clear()
     s.last_number.clear()
+    s.issued.clear()
     s.recent_calls.clear()
     s.counters.clear()
     s.service_seconds = {k: float(v) for k, v in b.get("service_seconds", {}).items()}
@@ -214,6 +218,7 @@ def _issued(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
     t.open_period(WAITING, ts)
     s.tickets[t.id] = t
     s.last_number[t.field] = max(s.last_number.get(t.field, 0), t.number)
+    s.issued[t.field] = s.issued.get(t.field, 0) + 1
     s.enqueue(t)
 
 
@@ -377,6 +382,13 @@ def _rating_given(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
         c.rating = None
 
 
+def _numbers_skipped(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
+    # After a restore, numbers given out after the backup are in citizens' hands: the
+    # day's numbering jumps past them.
+    for code, last in b["last_number"].items():
+        s.last_number[code] = max(s.last_number.get(code, 0), int(last))
+
+
 def _device_status(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
     s.devices[b["device"]] = {"status": b["status"], "role": b.get("role"),
                               "detail_vi": b.get("detail_vi", ""),
@@ -404,5 +416,6 @@ _HANDLERS = {
     "counter.resumed": _counter_resumed,
     "rating.given": _rating_given,
     "device.status": _device_status,
+    "numbers.skipped": _numbers_skipped,
 }
 EVENT_TYPES = frozenset(_HANDLERS)

@@ -106,12 +106,19 @@ class HubStore:
                 else:
                     conn.execute(insert(meta).values(key="site_id", value=site_id))
         self.stream_id: str = rows["stream_id"]
+        self.restored_from: str | None = rows.get("restored_from")
+        """Set by ``motcua-backup restore``; the hub acts on it once, then clears it."""
         self.site_id = site_id
         self._last_seq = self._read_last_seq()
         # The one write path keeps its own connection and a prepared upsert, so a
         # command costs one transaction, not a pool checkout and a statement compile.
         self._writer = self.engine.connect()
         self._facts_upsert = self._upsert_facts()
+
+    def clear_restored(self) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(meta.delete().where(meta.c.key == "restored_from"))
+        self.restored_from = None
 
     def close(self) -> None:
         self._writer.close()
