@@ -405,11 +405,12 @@ class HubServer:
             while (job := self._report_jobs.get()) is not None:
                 identity, rid, body = job
                 try:
-                    from hub.reports import summary  # heavy: loaded on first use
+                    from hub.reports import REPORT_COLUMNS, summary_rows  # loaded on first use
 
                     start, end = body.get("date_from"), body.get("date_to")
-                    result: dict[str, Any] = summary(self.centre, self.store.facts(start, end),
-                                                     date_from=start, date_to=end)
+                    rows = self.store.fact_tuples(REPORT_COLUMNS, start, end)
+                    result: dict[str, Any] = summary_rows(self.centre, rows, date_from=start,
+                                                          date_to=end)
                     ok = True
                 except Exception:
                     log.exception("report failed")

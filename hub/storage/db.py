@@ -238,6 +238,17 @@ class HubStore:
         cols = {c.name: ins.excluded[c.name] for c in ticket_facts.c if c.name != "ticket"}
         return ins.on_conflict_do_update(index_elements=["ticket"], set_=cols)
 
+    def fact_tuples(self, columns: Sequence[str], day_from: str | None = None,
+                    day_to: str | None = None) -> list[Sequence[Any]]:
+        """Only ``columns`` of the ticket facts, as tuples: the fast read for reports."""
+        q = select(*(ticket_facts.c[name] for name in columns))
+        if day_from:
+            q = q.where(ticket_facts.c.day >= day_from)
+        if day_to:
+            q = q.where(ticket_facts.c.day <= day_to)
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(q)]
+
     def facts(self, day_from: str | None = None, day_to: str | None = None) -> list[dict[str, Any]]:
         q = select(ticket_facts)
         if day_from:
