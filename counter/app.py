@@ -15,11 +15,11 @@ import logging
 import signal
 import sys
 import threading
-from pathlib import Path
 from typing import Any
 
 from counter.keypad_bridge import KeypadBridge, ThreadedSender
-from motcua.cli import add_hub_address, endpoints_from
+from motcua import qtapp
+from motcua.cli import endpoints_from
 
 log = logging.getLogger(__name__)
 
@@ -28,13 +28,8 @@ STATUS_RETRY_S = 5.0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="motcua counter", description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_hub_address(p)
-    p.add_argument("--counter", type=int, required=True, help="số quầy / counter number")
-    p.add_argument("--device", default=None,
-                   help="tên thiết bị / device id (mặc định / default counter-N)")
+    p = qtapp.client_parser("motcua counter", __doc__, counter_device="counter",
+                            raw_description=True)
     p.add_argument("--keypad", default=None,
                    help="cổng bàn phím gọi số / caller keypad port, e.g. /dev/ttyUSB0")
     p.add_argument("--keypad-baud", type=int, default=9600, help="tốc độ / baud rate (9600)")
@@ -43,14 +38,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--headless", action="store_true",
                    help="không có màn hình, chỉ bàn phím / keypad only, no window")
     return p
-
-
-def _keys(args: argparse.Namespace, device: str) -> Any:
-    if args.keys is None:
-        return None
-    from motcua.client import ClientKeys
-
-    return ClientKeys.from_dir(Path(args.keys), device)
 
 
 def main(argv: list[str]) -> int:
@@ -65,7 +52,7 @@ def main(argv: list[str]) -> int:
         return 2
     device = args.device or f"counter-{args.counter}"
     try:
-        keys = _keys(args, device)
+        keys = qtapp.load_keys(args.keys, device)
     except OSError as exc:
         print(f"Không đọc được khoá thiết bị / cannot read the device keys: {exc}",
               file=sys.stderr)
@@ -100,20 +87,11 @@ def run_headless(args: argparse.Namespace, device: str, keys: Any,
 
 def run_window(args: argparse.Namespace, device: str, keys: Any) -> int:
     """The counter window (with the keypad when ``--keypad`` is given)."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
     from counter.style import load_fonts
     from counter.window import CounterWindow
     from motcua.qtlink import QtHubLink
 
-    app = QApplication.instance() or QApplication(["motcua-counter"])
-
-    from motcua.qtlink import collect_garbage_on_gui_thread
-
-
-    gc_timer = collect_garbage_on_gui_thread(app)  # noqa: F841  (kept alive by its parent)
-    assert isinstance(app, QApplication)
+    app = qtapp.qt_application("motcua-counter")
     load_fonts()
     link = QtHubLink(endpoints_from(args), device, keys=keys)
     window = CounterWindow(link, args.counter, on_top=not args.windowed)
@@ -123,15 +101,7 @@ def run_window(args: argparse.Namespace, device: str, keys: Any) -> int:
     if not args.windowed:
         place_in_corner(window)
     window.show()
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
-    wake = QTimer()  # lets Python run its signal handlers while Qt's loop runs
-    wake.timeout.connect(lambda: None)
-    wake.start(250)
-    code = app.exec()
-    window.stop_keypad()
-    link.stop()
-    return int(code)
+    return qtapp.run_until_stopped(app, window, link, on_stop=window.stop_keypad)
 
 
 def place_in_corner(window: Any) -> None:

@@ -14,13 +14,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
-from motcua.cli import add_hub_address, endpoints_from
+from motcua import qtapp
+from motcua.cli import endpoints_from
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +27,8 @@ SCREENSHOT_WAIT_S = 6.0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="motcua display",
-        description="Bảng hiển thị số thứ tự / number boards (hall board, counter board)")
-    add_hub_address(p)
+    p = qtapp.client_parser(
+        "motcua display", "Bảng hiển thị số thứ tự / number boards (hall board, counter board)")
     p.add_argument("--device", default="display-hall",
                    help="tên thiết bị / device id (display-hall)")
     p.add_argument("--counter", type=int, default=None,
@@ -53,14 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def parse_size(text: str) -> tuple[int, int]:
     """"1920x1080" -> (1920, 1080); a clear error otherwise."""
-    try:
-        w, h = (int(part) for part in text.lower().replace("×", "x").split("x"))
-    except ValueError:
-        raise ValueError(f"Kích thước không hợp lệ {text!r} (ví dụ 1920x1080) / "
-                         f"invalid size {text!r} (e.g. 1920x1080)") from None
-    if not (160 <= w <= 16384 and 90 <= h <= 16384):
-        raise ValueError(f"Kích thước ngoài khoảng / size out of range: {text!r}")
-    return w, h
+    return qtapp.parse_size(text, example="1920x1080", minimum=(160, 90))
 
 
 def main(argv: list[str]) -> int:
@@ -75,25 +64,16 @@ def main(argv: list[str]) -> int:
     if args.screenshot is not None and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
 
-    from PySide6.QtWidgets import QApplication
-
     from display.counter_board import CounterBoard
     from display.hall import HallBoard
     from display.voice_bridge import CentreSpeaker
-    from motcua.client import ClientKeys
     from motcua.qtlink import QtHubLink
 
-    keys = None
-    if args.keys:
-        try:
-            keys = ClientKeys.from_dir(args.keys, args.device)
-        except OSError as exc:
-            print(f"Không đọc được khoá / cannot read keys in {args.keys}: {exc}", file=sys.stderr)
-            return 2
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "motcua"])
-    from motcua.qtlink import collect_garbage_on_gui_thread
-
-    gc_timer = collect_garbage_on_gui_thread(app)  # noqa: F841  (kept alive by its parent)
+    try:
+        keys = qtapp.load_keys(args.keys, args.device)
+    except OSError as exc:
+        return qtapp.keys_error(args.keys, exc)
+    app = qtapp.qt_application()
     hall = args.counter is None
     voice_on = hall if args.voice is None else bool(args.voice)
     speaker = CentreSpeaker() if voice_on else None
@@ -118,41 +98,18 @@ def main(argv: list[str]) -> int:
 
 
 def _run(app: Any, board: Any, *, windowed: bool, size: tuple[int, int] | None) -> int:
-    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtCore import Qt
 
-    if windowed:
-        board.resize(*(size or WINDOWED_SIZE))
-        board.show()
-    else:
-        if size:
-            board.resize(*size)
+    if not windowed:
         board.setCursor(Qt.CursorShape.BlankCursor)  # nobody uses a mouse on a hall board
-        board.showFullScreen()
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
-    wake = QTimer()  # lets Python run the signal handlers while Qt sleeps
-    wake.start(250)
-    wake.timeout.connect(lambda: None)
-    result: int = app.exec()
-    return result
+    qtapp.show_window(board, windowed=windowed, size=size, windowed_size=WINDOWED_SIZE)
+    return qtapp.run_until_stopped(app, board)
 
 
 def take_screenshot(app: Any, board: Any, path: Path, size: tuple[int, int],
                     wait: float = SCREENSHOT_WAIT_S) -> int:
     """Wait for the first picture (or the lost-connection overlay), save a PNG."""
     board.resize(*size)
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        app.processEvents()
-        if board.connected or (board.overlay not in (None, "connecting")):
-            break
-        time.sleep(0.02)
-    for _ in range(5):  # let the last queued model arrive and paint
-        app.processEvents()
-        time.sleep(0.02)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not board.grab().save(str(path)):
-        print(f"Không lưu được ảnh / could not save {path}", file=sys.stderr)
-        return 1
-    print(f"Đã lưu ảnh / saved {path}")
-    return 0
+    return qtapp.save_screenshot(
+        app, board, path, wait=wait,
+        ready=lambda: bool(board.connected or board.overlay not in (None, "connecting")))

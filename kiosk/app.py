@@ -13,19 +13,23 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 from pathlib import Path
+
+from motcua.qtapp import (
+    client_parser,
+    keys_error,
+    load_keys,
+    qt_application,
+    run_until_stopped,
+    show_window,
+)
 
 log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from motcua.cli import add_hub_address
-
-    p = argparse.ArgumentParser(prog="motcua kiosk",
-                                description="Máy lấy số thứ tự cảm ứng / touch queue kiosk")
-    add_hub_address(p)
+    p = client_parser("motcua kiosk", "Máy lấy số thứ tự cảm ứng / touch queue kiosk")
     p.add_argument("--device", default="kiosk-1",
                    help="tên thiết bị / device id (kiosk-1); its printer is found in the centre")
     shape = p.add_mutually_exclusive_group()
@@ -51,21 +55,13 @@ def main(argv: list[str]) -> int:
     from kiosk.screenshots import save_screenshots
     from kiosk.window import KioskWindow
     from motcua.cli import endpoints_from
-    from motcua.client import ClientKeys
     from motcua.qtlink import QtHubLink
 
-    keys = None
-    if args.keys is not None:
-        try:
-            keys = ClientKeys.from_dir(args.keys, args.device)
-        except OSError as exc:
-            print(f"Không đọc được khoá / cannot read keys in {args.keys}: {exc}",
-                  file=sys.stderr)
-            return 2
-    app = QApplication.instance() or QApplication(["motcua-kiosk"])
-    from motcua.qtlink import collect_garbage_on_gui_thread
-
-    gc_timer = collect_garbage_on_gui_thread(app)  # noqa: F841  (kept alive by its parent)
+    try:
+        keys = load_keys(args.keys, args.device)
+    except OSError as exc:
+        return keys_error(args.keys, exc)
+    app = qt_application("motcua-kiosk")
     orientation = args.orientation
     if orientation is None:
         screen = QApplication.primaryScreen()
@@ -75,10 +71,7 @@ def main(argv: list[str]) -> int:
     link = QtHubLink(endpoints_from(args), args.device, keys=keys)
     window = KioskWindow(link, orientation=orientation, lang=args.lang)
     link.start()
-    if args.windowed:
-        window.show()
-    else:
-        window.showFullScreen()
+    show_window(window, windowed=args.windowed)
     if args.screenshot_dir is not None:
         out: Path = args.screenshot_dir
 
@@ -91,18 +84,8 @@ def main(argv: list[str]) -> int:
                   flush=True)
 
         QTimer.singleShot(500, shoot)
-    # Qt's loop does not run Python signal handlers; wake it so Ctrl+C quits cleanly.
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
-    waker = QTimer()
-    waker.start(300)
-    waker.timeout.connect(lambda: None)
     log.info("kiosk %s: hub %s", args.device, args.hub)
-    try:
-        code = app.exec()
-    finally:
-        link.stop()
-    return int(code)
+    return run_until_stopped(app, window, link)
 
 
 if __name__ == "__main__":

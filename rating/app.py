@@ -12,15 +12,13 @@ lets it rate counter N's last finished service, once, within the rating window.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
-import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
 from typing import Any
 
-from motcua.cli import add_hub_address, endpoints_from
+from motcua import qtapp
+from motcua.cli import endpoints_from
 
 __all__ = ["build_parser", "main"]
 
@@ -28,13 +26,8 @@ log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="motcua rating", description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_hub_address(p)
-    p.add_argument("--counter", type=int, required=True, help="số quầy / counter number")
-    p.add_argument("--device", default=None,
-                   help="tên thiết bị / device id (mặc định / default rating-N)")
+    p = qtapp.client_parser("motcua rating", __doc__, counter_device="rating",
+                            raw_description=True)
     p.add_argument("--box", default=None,
                    help="cổng nối tiếp của hộp đánh giá / serial port of the button box")
     p.add_argument("--baud", type=int, default=9600, help="tốc độ cổng / baud rate (9600)")
@@ -59,14 +52,6 @@ def _error(vi: str, en: str) -> int:
     return 2
 
 
-def _keys(args: argparse.Namespace, device: str) -> Any:
-    if args.keys is None:
-        return None
-    from motcua.client import ClientKeys
-
-    return ClientKeys.from_dir(args.keys, device)
-
-
 def main(argv: list[str]) -> int:
     """Run the rating device; returns the exit status (2 for bad input)."""
     parser = build_parser()
@@ -86,7 +71,7 @@ def main(argv: list[str]) -> int:
         return _error("tốc độ cổng phải lớn hơn 0", "the baud rate must be positive")
     device = args.device or f"rating-{args.counter}"
     try:
-        keys = _keys(args, device)
+        keys = qtapp.load_keys(args.keys, device)
     except OSError as exc:
         return _error(f"không đọc được khoá thiết bị ({exc})", f"cannot read device keys ({exc})")
     if args.headless:
@@ -100,7 +85,7 @@ def _run_headless(args: argparse.Namespace, device: str, keys: Any) -> int:
     stop = threading.Event()
     bridge = BoxBridge(args.box, args.counter, endpoints_from(args), device, keys=keys,
                        baudrate=args.baud, protocol=args.box_protocol)
-    with _signals(stop.set), bridge:
+    with qtapp.signals_call(stop.set), bridge:
         print(f"Hộp đánh giá quầy {args.counter} ({args.box}) đang chạy như {device}; "
               f"Ctrl+C để dừng / rating box bridge running", flush=True)
         stop.wait(args.seconds or None)
@@ -108,33 +93,14 @@ def _run_headless(args: argparse.Namespace, device: str, keys: Any) -> int:
     return 0
 
 
-@contextlib.contextmanager
-def _signals(handler: Callable[[], Any]) -> Iterator[None]:
-    """Run ``handler`` on SIGINT / SIGTERM while inside; the old handlers come back after."""
-    old = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    for s in old:
-        signal.signal(s, lambda *_: handler())
-    try:
-        yield
-    finally:
-        for s, h in old.items():
-            signal.signal(s, h)
-
-
 def _run_tablet(args: argparse.Namespace, device: str, keys: Any) -> int:
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from motcua.qtlink import QtHubLink
     from rating.qt_box import QtRatingBox, connect_box
     from rating.tablet import RatingTablet
 
-    app = QApplication.instance() or QApplication(["motcua-rating"])
-
-    from motcua.qtlink import collect_garbage_on_gui_thread
-
-
-    gc_timer = collect_garbage_on_gui_thread(app)  # noqa: F841  (kept alive by its parent)
+    app = qtapp.qt_application("motcua-rating")
     link = QtHubLink(endpoints_from(args), device, keys=keys)
     prompt = None
     if args.voice:
@@ -147,29 +113,18 @@ def _run_tablet(args: argparse.Namespace, device: str, keys: Any) -> int:
         box = QtRatingBox(args.box, args.counter, baudrate=args.baud,
                           protocol=args.box_protocol)
         connect_box(box, tablet)
-    # Ctrl+C / SIGTERM: Qt's loop runs Python signal handlers only when woken up.
-    wake = QTimer()
-    wake.timeout.connect(lambda: None)
-    wake.start(200)
-    # Stop by closing the window: Qt then quits once, from inside its loop. (app.quit()
-    # would also close the window, whose "last window closed" posts a second quit that
-    # lands after exec() returned and breaks every later event loop in this process.)
+    # --seconds stops by closing the window, as Ctrl+C does (see qtapp.run_until_stopped).
     if args.seconds:
         QTimer.singleShot(int(args.seconds * 1000), tablet.close)
     link.start()
     if box is not None:
         box.start()
-    if args.windowed:
-        tablet.resize(1280, 800)
-        tablet.show()
-    else:
-        tablet.showFullScreen()
-    try:
-        with _signals(tablet.close):
-            return int(app.exec())
-    finally:
+    qtapp.show_window(tablet, windowed=args.windowed, windowed_size=(1280, 800))
+
+    def let_go() -> None:
         if box is not None:
             box.close()
-        link.stop()
         if prompt is not None:
             prompt.close()
+
+    return qtapp.run_until_stopped(app, tablet, link, on_stop=let_go)
