@@ -19,18 +19,16 @@ from __future__ import annotations
 
 import enum
 import logging
-import time
 from collections.abc import Callable
-from typing import Any
+from typing import Unpack
 
+from motcua.buttondevice import ButtonDevice, ReaderOptions, check_counter
 from motcua.serialframes import (
     AddressCoding,
-    Clock,
     DeviceStatus,
     Frame,
     FrameDecoder,
     MCFrameDecoder,
-    SerialDevice,
 )
 
 __all__ = ["KEYPAD_CODES", "KEYPAD_DEVICE_TYPE", "KEY_FOR_ACTION", "Keypad", "KeypadAction"]
@@ -78,7 +76,7 @@ KEY_FOR_ACTION: dict[KeypadAction, str] = {action: code for code, action in KEYP
 """Action -> key code, for the virtual keypad and for tests."""
 
 
-class Keypad:
+class Keypad(ButtonDevice):
     """A caller keypad for one counter.
 
     ``on_action(action)`` is called on the reader thread once per accepted press;
@@ -88,8 +86,10 @@ class Keypad:
 
     ``decoder`` replaces the MC decoder for keypads with another wire format (it must
     yield :class:`~motcua.serialframes.Frame` objects whose ``key`` is a code in
-    :data:`KEYPAD_CODES`). ``clock`` drives the debounce window (inject one in tests).
-    Nothing is read until :meth:`start` (or ``with``).
+    :data:`KEYPAD_CODES`). Reader ``options`` (:class:`~motcua.buttondevice.ReaderOptions`:
+    ``baudrate`` 9600, ``debounce_s`` 0.3, ``retry_initial`` 0.5, ``retry_max`` 4.0, ``clock``,
+    ``opener``) go to the serial reader; ``clock`` drives the debounce window (inject one in
+    tests). Nothing is read until :meth:`start` (or ``with``).
     """
 
     def __init__(
@@ -99,18 +99,11 @@ class Keypad:
         on_action: Callable[[KeypadAction], None],
         on_status: Callable[[DeviceStatus, str], None] | None = None,
         *,
-        baudrate: int = 9600,
-        debounce_s: float = 0.3,
-        retry_initial: float = 0.5,
-        retry_max: float = 4.0,
         address_coding: AddressCoding = "ascii",
         decoder: FrameDecoder | None = None,
-        clock: Clock = time.monotonic,
-        opener: Callable[[], Any] | None = None,
+        **options: Unpack[ReaderOptions],
     ) -> None:
-        if not 1 <= counter <= 99:
-            raise ValueError(f"Số quầy phải từ 1 đến 99 / counter must be 1..99, got {counter}")
-        self.counter = counter
+        self.counter = check_counter(counter)
         self.on_action = on_action
         if decoder is None:
             decoder = MCFrameDecoder(
@@ -119,48 +112,14 @@ class Keypad:
                 keys=KEYPAD_CODES.keys(),
                 address_coding=address_coding,
             )
-        self.device = SerialDevice(
-            port,
-            decoder,
-            self._on_frame,
-            on_status,
-            baudrate=baudrate,
-            retry_initial=retry_initial,
-            retry_max=retry_max,
-            debounce_s=debounce_s,
-            clock=clock,
-            label=(f"bàn phím gọi số quầy {counter}", f"caller keypad, counter {counter}"),
-            opener=opener,
-        )
+        label = (f"bàn phím gọi số quầy {counter}", f"caller keypad, counter {counter}")
+        self._attach(port, decoder, on_status, label, **options)
 
     def _on_frame(self, frame: Frame) -> None:
         action = KEYPAD_CODES.get(frame.key)
         if action is None:
-            # Only reachable with a custom decoder that does not filter key codes.
-            self.device.decoder.stats.unknown_key += 1
+            self._count_unknown_key()
             log.info("Keypad of counter %d: unknown key code %r ignored", self.counter, frame.key)
             return
         log.debug("Keypad of counter %d: %s", self.counter, action.value)
         self.on_action(action)
-
-    @property
-    def status(self) -> DeviceStatus:
-        return self.device.status
-
-    @property
-    def stats(self) -> dict[str, int]:
-        """See :attr:`motcua.serialframes.SerialDevice.stats`."""
-        return self.device.stats
-
-    def start(self) -> Keypad:
-        self.device.start()
-        return self
-
-    def close(self) -> None:
-        self.device.close()
-
-    def __enter__(self) -> Keypad:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -9,8 +9,8 @@ boxes of buttons on a serial line; what they share lives here (wire format: docs
 - :class:`Debouncer` makes a held button count once.
 - :class:`SerialDevice` owns the port on a reader thread, calls back once per press, reports
   connected / disconnected and re-opens the port by itself after an unplug.
-- :class:`VirtualSerialLink` is a pty at a stable path that can vanish and come back (a USB
-  adapter pulled out and plugged in); the virtual twins write real frames into it.
+- :class:`VirtualSerialLink` (now in :mod:`motcua.virtualserial`, re-exported here) is a pty
+  at a stable path that can vanish and come back; the virtual twins write real frames into it.
 """
 
 from __future__ import annotations
@@ -19,16 +19,15 @@ import contextlib
 import enum
 import logging
 import os
-import shutil
-import tempfile
 import threading
 import time
-import tty
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, Protocol
 
 import serial
+
+from motcua.virtualserial import VirtualSerialLink
 
 __all__ = [
     "ETX",
@@ -475,85 +474,3 @@ class SerialDevice:
             except Exception:
                 self.counts["callback_errors"] += 1
                 log.exception("%s: status handler failed", self.port)
-
-
-# --------------------------------------------------------------------------- virtual port
-
-
-class VirtualSerialLink:
-    """A pty pair whose reading end appears at a stable path that can vanish and return.
-
-    The device program opens :attr:`path` exactly like ``/dev/ttyUSB0``; :meth:`write`
-    sends bytes as the hardware would. :meth:`unplug` closes the pty and removes the path
-    (the reader's ``read`` fails, re-opening fails); :meth:`replug` makes a new pty and
-    puts the path back. ``link=None`` makes a path in a private temporary directory.
-    """
-
-    def __init__(self, link: str | os.PathLike[str] | None = None) -> None:
-        self._tmpdir: str | None = None
-        if link is None:
-            self._tmpdir = tempfile.mkdtemp(prefix="motcua-serial-")
-            link = os.path.join(self._tmpdir, "tty")
-        self.path = os.fspath(link)
-        self._master: int | None = None
-        self._slave: int | None = None
-        self._lock = threading.Lock()
-        self.replug()
-
-    @property
-    def plugged(self) -> bool:
-        return self._master is not None
-
-    def write(self, data: bytes) -> int:
-        """Send ``data`` down the line; returns 0 (bytes lost) while unplugged."""
-        with self._lock:
-            if self._master is None:
-                log.info("%s is unplugged: %d bytes lost", self.path, len(data))
-                return 0
-            view = memoryview(data)
-            while view:
-                view = view[os.write(self._master, view) :]
-            return len(data)
-
-    def unplug(self) -> None:
-        """Pull the cable: close the pty and make the path vanish."""
-        with self._lock:
-            for fd in (self._master, self._slave):
-                if fd is not None:
-                    os.close(fd)
-            self._master = self._slave = None
-            try:
-                os.unlink(self.path)
-            except FileNotFoundError:
-                pass
-
-    def replug(self) -> None:
-        """Plug the cable back in: a new pty appears at the same path."""
-        with self._lock:
-            if self._master is not None:
-                return
-            master, slave = os.openpty()
-            # Raw mode before anyone opens it: a canonical line discipline would hold
-            # bytes back until a newline, echo them, and turn ETX (0x03) into a signal.
-            tty.setraw(slave)
-            temp = f"{self.path}.new"
-            try:
-                os.unlink(temp)
-            except FileNotFoundError:
-                pass
-            os.symlink(os.ttyname(slave), temp)
-            os.replace(temp, self.path)
-            self._master, self._slave = master, slave
-
-    def close(self) -> None:
-        """Unplug for good and remove the temporary directory if this link made one."""
-        self.unplug()
-        if self._tmpdir is not None:
-            shutil.rmtree(self._tmpdir, ignore_errors=True)
-            self._tmpdir = None
-
-    def __enter__(self) -> VirtualSerialLink:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -11,19 +11,17 @@ maps it to the centre's configured scale with :func:`level_for_key`
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Collection, Sequence
-from typing import Any, Literal
+from typing import Literal, Unpack
 
+from motcua.buttondevice import ButtonDevice, ReaderOptions, check_counter
 from motcua.centre_types import RatingLevel
 from motcua.serialframes import (
     AddressCoding,
-    Clock,
     DeviceStatus,
     Frame,
     FrameDecoder,
     MCFrameDecoder,
-    SerialDevice,
     SingleByteDecoder,
 )
 
@@ -51,7 +49,7 @@ def level_for_key(scale: Sequence[RatingLevel], key: str) -> RatingLevel | None:
     return next((level for level in scale if level.key == key), None)
 
 
-class RatingBox:
+class RatingBox(ButtonDevice):
     """A rating button box for one counter.
 
     ``on_level(key)`` is called on the reader thread once per accepted press, with the
@@ -64,6 +62,9 @@ class RatingBox:
     ``protocol="mc"`` (default) reads MC frames and ignores frames for other counters;
     ``protocol="simple"`` reads one byte per press (no address: one box per port).
     ``decoder`` replaces both with a custom :class:`~motcua.serialframes.FrameDecoder`.
+    Reader ``options`` (:class:`~motcua.buttondevice.ReaderOptions`: ``baudrate`` 9600,
+    ``debounce_s`` 0.3, ``retry_initial`` 0.5, ``retry_max`` 4.0, ``clock``, ``opener``) go to
+    the serial reader.
     Nothing is read until :meth:`start` (or ``with``).
     """
 
@@ -76,17 +77,11 @@ class RatingBox:
         *,
         keys: Collection[str] = RATING_KEYS,
         protocol: RatingProtocol = "mc",
-        baudrate: int = 9600,
-        debounce_s: float = 0.3,
-        retry_initial: float = 0.5,
-        retry_max: float = 4.0,
         address_coding: AddressCoding = "ascii",
         decoder: FrameDecoder | None = None,
-        clock: Clock = time.monotonic,
-        opener: Callable[[], Any] | None = None,
+        **options: Unpack[ReaderOptions],
     ) -> None:
-        if not 1 <= counter <= 99:
-            raise ValueError(f"Số quầy phải từ 1 đến 99 / counter must be 1..99, got {counter}")
+        check_counter(counter)
         if protocol not in ("mc", "simple"):
             raise ValueError(f"protocol must be 'mc' or 'simple', got {protocol!r}")
         self.counter = counter
@@ -108,47 +103,13 @@ class RatingBox:
                     keys=self.keys,
                     address_coding=address_coding,
                 )
-        self.device = SerialDevice(
-            port,
-            decoder,
-            self._on_frame,
-            on_status,
-            baudrate=baudrate,
-            retry_initial=retry_initial,
-            retry_max=retry_max,
-            debounce_s=debounce_s,
-            clock=clock,
-            label=(f"hộp đánh giá quầy {counter}", f"rating box, counter {counter}"),
-            opener=opener,
-        )
+        label = (f"hộp đánh giá quầy {counter}", f"rating box, counter {counter}")
+        self._attach(port, decoder, on_status, label, **options)
 
     def _on_frame(self, frame: Frame) -> None:
         if frame.key not in self.keys:
-            # Only reachable with a custom decoder that does not filter key codes.
-            self.device.decoder.stats.unknown_key += 1
+            self._count_unknown_key()
             log.info("Rating box of counter %d: unknown key %r ignored", self.counter, frame.key)
             return
         log.debug("Rating box of counter %d: key %r", self.counter, frame.key)
         self.on_level(frame.key)
-
-    @property
-    def status(self) -> DeviceStatus:
-        return self.device.status
-
-    @property
-    def stats(self) -> dict[str, int]:
-        """See :attr:`motcua.serialframes.SerialDevice.stats`."""
-        return self.device.stats
-
-    def start(self) -> RatingBox:
-        self.device.start()
-        return self
-
-    def close(self) -> None:
-        self.device.close()
-
-    def __enter__(self) -> RatingBox:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -15,16 +15,21 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 
-from motcua.serialframes import AddressCoding, VirtualSerialLink, encode_mc_frame
+from motcua.serialframes import AddressCoding, encode_mc_frame
+from motcua.virtualserial import VirtualButtonBox, run_drill
 from rating.box import RATING_DEVICE_TYPE, RatingProtocol
 
 __all__ = ["VirtualRatingBox"]
 
 
-class VirtualRatingBox:
-    """A rating box for ``counter`` at ``link`` (a fresh temporary path when ``None``)."""
+class VirtualRatingBox(VirtualButtonBox[str | int]):
+    """A rating box for ``counter`` at ``link`` (a fresh temporary path when ``None``).
+
+    :attr:`path` is where the box appears; give it to :class:`rating.box.RatingBox`.
+    ``press(key, counter=None)`` takes a button ``"1"``..``"5"`` or 1..5; see
+    :class:`motcua.virtualserial.VirtualButtonBox` for hold, send_raw, unplug and replug.
+    """
 
     def __init__(
         self,
@@ -36,19 +41,8 @@ class VirtualRatingBox:
     ) -> None:
         if protocol not in ("mc", "simple"):
             raise ValueError(f"protocol must be 'mc' or 'simple', got {protocol!r}")
-        self.counter = counter
         self.protocol: RatingProtocol = protocol
-        self.address_coding: AddressCoding = address_coding
-        self.link = VirtualSerialLink(link)
-
-    @property
-    def path(self) -> str:
-        """Where the box appears; give this to :class:`rating.box.RatingBox`."""
-        return self.link.path
-
-    @property
-    def plugged(self) -> bool:
-        return self.link.plugged
+        super().__init__(counter, link, address_coding=address_coding)
 
     def frame(self, key: str | int, counter: int | None = None) -> bytes:
         """The bytes a press of button ``key`` (``"1"``..``"5"`` or 1..5) sends."""
@@ -62,35 +56,6 @@ class VirtualRatingBox:
             self.address_coding,
         )
 
-    def press(self, key: str | int, counter: int | None = None) -> bytes:
-        """Press and release one button; returns the bytes sent (``b""`` if unplugged)."""
-        data = self.frame(key, counter)
-        return data if self.link.write(data) else b""
-
-    def hold(self, key: str | int, repeats: int = 5) -> bytes:
-        """Hold a button down: the box repeats its frame ``repeats`` times back to back."""
-        data = self.frame(key) * repeats
-        return data if self.link.write(data) else b""
-
-    def send_raw(self, data: bytes) -> int:
-        """Write any bytes (noise, broken frames) as a faulty line would."""
-        return self.link.write(data)
-
-    def unplug(self) -> None:
-        self.link.unplug()
-
-    def replug(self) -> None:
-        self.link.replug()
-
-    def close(self) -> None:
-        self.link.close()
-
-    def __enter__(self) -> VirtualRatingBox:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
 
 def main(argv: list[str] | None = None) -> int:
     """Interactive drill: type a level key, ``unplug``, ``replug``, ``quit``."""
@@ -101,22 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     protocol: RatingProtocol = "simple" if args.simple else "mc"
     with VirtualRatingBox(args.counter, args.link, protocol=protocol) as box:
-        print(f"Cổng ảo / virtual port: {box.path}")
-        for line in sys.stdin:
-            word = line.strip()
-            if word in ("quit", "exit"):
-                break
-            if word == "unplug":
-                box.unplug()
-            elif word == "replug":
-                box.replug()
-            elif len(word) == 1:
-                try:
-                    print(box.press(word) or "đã rút cáp / unplugged")
-                except ValueError as exc:
-                    print("Phím không hợp lệ / invalid key:", exc)
-            elif word:
-                print("Lệnh không hiểu / unknown command:", word)
+        run_drill(box, f"Cổng ảo / virtual port: {box.path}")
     return 0
 
 
