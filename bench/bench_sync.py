@@ -202,6 +202,7 @@ def many_centres(engine: Engine, schema: str, boxes: list[MemoryOutbox], batch: 
     server_pub, server_sec = zmq.curve_keypair()
     pairs = [zmq.curve_keypair() for _ in boxes]
     srv = ProvinceServer(None, "tcp://127.0.0.1:*", engine=engine, schema=schema,
+                         refresh_every_s=None,  # ingest alone; report facts measured apart
                          secret_key=server_sec, public_key=server_pub, workers=workers,
                          allowed_sites={p[0]: b.site_id for p, b in zip(pairs, boxes,
                                                                     strict=True)})
@@ -257,6 +258,7 @@ def catch_up(engine: Engine, schema: str, events: int, workers: int) -> dict[str
     hub_pub, hub_sec = zmq.curve_keypair()
     box = week_outbox("79-phuong-ben-thanh", events)
     srv = ProvinceServer(None, "tcp://127.0.0.1:*", engine=engine, schema=schema,
+                         refresh_every_s=None,  # ingest alone; report facts measured apart
                          secret_key=server_sec, public_key=server_pub, workers=workers,
                          allowed_sites={hub_pub: box.site_id})
     srv.start()

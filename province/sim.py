@@ -87,7 +87,8 @@ def centre_day(day: date, tickets: int, *, counters: int = 6,
     """
     rng = random.Random(f"{day}:{seed}")
     t = datetime(day.year, day.month, day.day, 7, 30, tzinfo=VN_TZ)
-    yield "day.opened", {}, t
+    # Bodies have the real hub's shape, so the province can replay them into report facts.
+    yield "day.opened", {"day": day.isoformat()}, t
     for c in range(1, counters + 1):
         yield "counter.opened", {"counter": c, "officer": f"cb{c:02d}"}, t
     step = timedelta(seconds=max(1, int(8.5 * 3600 / max(tickets, 1))))
@@ -98,8 +99,9 @@ def centre_day(day: date, tickets: int, *, counters: int = 6,
         counter = rng.randint(1, counters)
         officer = f"cb{counter:02d}"
         yield "ticket.issued", {
-            "ticket": ticket, "field": _FIELDS[field], "number": 1000 * (field + 1) + n,
-            "label": f"{field + 1}{n:03d}", "priority": rng.random() < 0.05,
+            "ticket": ticket, "day": day.isoformat(), "field": _FIELDS[field],
+            "number": 1000 * (field + 1) + n, "label": f"{field + 1}{n:03d}",
+            "priority": "elderly" if rng.random() < 0.05 else None,
             "procedure": "Đăng ký khai sinh", "kiosk": "kiosk-1", "ahead": rng.randint(0, 12),
             "estimate_minutes": rng.randint(0, 40)}, t
         yield "ticket.called", {"ticket": ticket, "counter": counter, "officer": officer}, t
@@ -108,7 +110,8 @@ def centre_day(day: date, tickets: int, *, counters: int = 6,
                                      "officer": officer}, t
             continue
         yield "ticket.done", {"ticket": ticket, "counter": counter, "officer": officer,
-                              "service_seconds": rng.randint(60, 900)}, t
+                              "service_seconds": rng.randint(60, 900),
+                              "rating_until": (t + timedelta(seconds=30)).isoformat()}, t
         if rng.random() < 0.7:
             value = rng.choice([1, 2, 3])
             yield "rating.given", {"ticket": ticket, "counter": counter, "officer": officer,
@@ -116,4 +119,4 @@ def centre_day(day: date, tickets: int, *, counters: int = 6,
                                    "satisfied": value >= 2}, t
     for c in range(1, counters + 1):
         yield "counter.closed", {"counter": c, "officer": f"cb{c:02d}"}, t
-    yield "day.closed", {}, t
+    yield "day.closed", {"day": day.isoformat(), "expired": []}, t
