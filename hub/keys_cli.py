@@ -54,8 +54,34 @@ def init(keys: Path) -> None:
         enrol(keys, "admin", "admin", None, None, keys)
 
 
+PROGRAM = {"kiosk": "kiosk", "printer": "printer node", "display": "display",
+           "counter": "counter", "rating": "rating", "manager": "live"}
+
+
+def device_config(device: str, role: str, counter: int | None, kiosk: str | None,
+                  hub: str, out: Path) -> str:
+    """The device's own settings file: who it is, where the hub is, its keys, how to run."""
+    lines = ["# motcua: cấu hình thiết bị / device configuration (motcua keys enrol)",
+             f'device = "{device}"', f'role = "{role}"']
+    if counter is not None:
+        lines.append(f"counter = {counter}")
+    if kiosk:
+        lines.append(f'kiosk = "{kiosk}"')
+    lines += [f'hub = "{hub}"', "command_port = 5570", "event_port = 5571",
+              f'keys = "{out}"']
+    program = PROGRAM.get(role)
+    if program is not None:
+        args = f"--hub {hub} --keys {out} --device {device}"
+        if role in ("counter", "rating") and counter is not None:
+            args += f" --counter {counter}"
+        if role == "printer":
+            args += " --link serial:/dev/motcua-printer"
+        lines.append(f"# chạy / run: motcua {program} {args}")
+    return "\n".join(lines) + "\n"
+
+
 def enrol(keys: Path, device: str, role: str, counter: int | None, kiosk: str | None,
-          out: Path) -> Path:
+          out: Path, hub: str = "127.0.0.1") -> Path:
     if not (keys / "hub.key").exists():
         raise SystemExit("Chưa có khoá máy chủ: chạy 'motcua keys init' trước / "
                          "no hub key yet: run 'motcua keys init' first")
@@ -73,6 +99,8 @@ def enrol(keys: Path, device: str, role: str, counter: int | None, kiosk: str | 
     public, _secret = write_key_pair(out, device)
     if out != keys:
         (out / "hub.key").write_text((keys / "hub.key").read_text("ascii"), "ascii")
+        (out / "device.toml").write_text(device_config(device, role, counter, kiosk, hub, out),
+                                         "utf-8")
     data["devices"].append({"device": device, "role": role, "counter": counter, "kiosk": kiosk,
                             "public_key": public.decode("ascii"),
                             "enrolled_at": datetime.now().astimezone().isoformat()})
@@ -110,6 +138,8 @@ def main(argv: list[str]) -> int:
     e.add_argument("--counter", type=int)
     e.add_argument("--kiosk")
     e.add_argument("--out", type=Path, help="thư mục ghi khoá thiết bị / where to write its keys")
+    e.add_argument("--hub", default="127.0.0.1",
+                   help="địa chỉ hub mà thiết bị sẽ kết nối / the hub address the device uses")
     e.add_argument("--config", default=str(DEFAULT_CONFIG))
     sub.add_parser("list", help="liệt kê / list")
     r = sub.add_parser("revoke", help="thu hồi / revoke")
@@ -131,7 +161,8 @@ def main(argv: list[str]) -> int:
             print("Thiết bị không có trong centre.toml: cần --role / not in centre.toml: give --role",
                   file=sys.stderr)
             return 2
-        enrol(keys, args.device, role, counter, kiosk, args.out or keys / "devices" / args.device)
+        enrol(keys, args.device, role, counter, kiosk, args.out or keys / "devices" / args.device,
+              args.hub)
         return 0
     if args.cmd == "list":
         for d in _load(keys / "devices.json")["devices"]:

@@ -62,6 +62,13 @@ def test_key_files_are_private(secure_hub) -> None:  # type: ignore[no-untyped-d
         assert stat.S_IMODE(os.stat(secret).st_mode) == 0o600
     listed = json.loads((keys / "devices.json").read_text("utf-8"))["devices"]
     assert all("secret" not in json.dumps(d) for d in listed)
+    # enrolling also writes the device's own settings: who it is, its hub, how to run it
+    import tomllib
+
+    conf = tomllib.loads((keys / "devices" / "counter-1" / "device.toml").read_text("utf-8"))
+    assert (conf["device"], conf["role"], conf["counter"]) == ("counter-1", "counter", 1)
+    text = (keys / "devices" / "counter-1" / "device.toml").read_text("utf-8")
+    assert "motcua counter --hub 127.0.0.1" in text and "--counter 1" in text
 
 
 def test_an_unknown_key_is_refused_with_words(secure_hub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
