@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 __all__ = ["CHART_FILES", "export", "write_charts", "write_csv", "write_xlsx"]
 
@@ -90,7 +91,8 @@ def write_xlsx(report: dict[str, Any], path: Path, *, generated: datetime | None
     info.title = "Thông tin"
     bold = Font(bold=True)
     centre, period, method = report["centre"], report["period"], report["method"]
-    when = (generated or datetime.now().astimezone()).strftime("%d/%m/%Y %H:%M")
+    # Shown in the centre's time (Asia/Ho_Chi_Minh), whatever the machine's zone.
+    when = (generated or datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))).strftime("%d/%m/%Y %H:%M")
     lines: list[tuple[str, Any]] = [
         ("Báo cáo hàng đợi và mức độ hài lòng", ""),
         ("Trung tâm / Centre", " – ".join(x for x in (centre["name_vi"], centre["place_vi"]) if x)),

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,10 @@ def read_hub_rows(db: str, day_from: str | None, day_to: str | None) -> list[Seq
 def _hub_report(args: argparse.Namespace) -> dict[str, Any]:
     from hub.reports import summary_rows
 
-    today = datetime.now().astimezone().date()
+    centre = _load_centre(args.config, default=True)
+    # "Today" is the centre's business day (Asia/Ho_Chi_Minh), whatever the machine's zone.
+    zone = ZoneInfo(centre.timezone if centre is not None else "Asia/Ho_Chi_Minh")
+    today = datetime.now(zone).date()
     if args.month and (args.date_from or args.date_to):
         raise ReportError("dùng --month hoặc --from/--to, không cả hai / use --month or "
                           "--from/--to, not both")
@@ -162,7 +166,6 @@ def _hub_report(args: argparse.Namespace) -> dict[str, Any]:
         raise ReportError("--to phải sau --from / --to must not be before --from")
     db = args.db or str(Path(args.data or "var") / "hub.sqlite")
     rows = read_hub_rows(db, first.isoformat(), last.isoformat())
-    centre = _load_centre(args.config, default=True)
     site = hub_site(db)
     if centre is not None and not args.config and site and site != centre.id:
         # the sample configuration belongs to another centre: its names would mislead
