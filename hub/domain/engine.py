@@ -7,7 +7,6 @@ transaction before the reply goes out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,6 +14,11 @@ from hub.domain import policy
 from hub.domain.calendar import business_day, hours_text, local, session_at
 from hub.domain.errors import Refusal, refuse
 from hub.domain.estimate import estimate_wait_minutes
+
+# Re-exported: devices and the server know these names from here.
+from hub.domain.outcome import Actor as Actor
+from hub.domain.outcome import Outcome as Outcome
+from hub.domain.outcome import ticket_public as ticket_public
 from hub.domain.state import (
     ACTIVE_STATES,
     CALLED,
@@ -32,43 +36,6 @@ from hub.domain.state import (
 from motcua.centre_types import Centre, Counter
 
 PRINTER_BLOCKING = frozenset({"paper_out", "cover_open", "offline", "error"})
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who sent a command: the device entry its key (or identity) is bound to."""
-
-    device: str
-    role: str
-    counter: int | None = None
-    kiosk: str | None = None
-
-
-@dataclass
-class Outcome:
-    """What a command did: ``ok`` with a reply body, or a refusal's body; and the events.
-
-    A refused command can still carry events: the business day may have rolled over
-    before the command was checked.
-    """
-
-    ok: bool
-    reply: dict[str, Any]
-    events: list[Event] = field(default_factory=list)
-    refusal: Refusal | None = None
-
-
-def ticket_public(t: Ticket, now: datetime | None = None) -> dict[str, Any]:
-    """What devices see of a ticket (no personal data exists on tickets)."""
-    d: dict[str, Any] = {
-        "id": t.id, "label": t.label, "field": t.field, "number": t.number,
-        "status": t.status, "priority": t.priority, "procedure": t.procedure,
-        "counter": t.counter, "issued_at": t.issued_at.isoformat(), "ahead": t.ahead,
-        "estimate_minutes": t.estimate_minutes, "calls": t.calls, "transfers": t.transfers,
-    }
-    if now is not None:
-        d["waited_seconds"] = round(((t.first_called_at or now) - t.issued_at).total_seconds())
-    return d
 
 
 class Engine:
