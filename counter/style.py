@@ -8,14 +8,14 @@ everything else is ordinary desktop text.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont
+
+from motcua.fonts import bundled_family
 
 log = logging.getLogger(__name__)
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "motcua" / "assets" / "fonts"
-FONT_FAMILY = "DejaVu Sans"
+
 
 NAVY = "#0b3d91"
 GREEN = "#1b7f3b"
@@ -25,28 +25,11 @@ GREY = "#6b7280"
 INK = "#111827"
 PAPER = "#f5f7fb"
 
-_loaded: list[str] = []
 
 
 def load_fonts() -> str:
-    """Register the bundled DejaVu Sans once (full Vietnamese); return its family name.
-
-    An office PC without Vietnamese fonts still shows every diacritic. Needs a
-    QGuiApplication.
-    """
-    if _loaded:
-        return _loaded[0]
-    family = FONT_FAMILY
-    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
-        font_id = QFontDatabase.addApplicationFont(str(FONT_DIR / name))
-        if font_id < 0:
-            log.error("could not load the bundled font %s", FONT_DIR / name)
-            continue
-        families = QFontDatabase.applicationFontFamilies(font_id)
-        if families:
-            family = families[0]
-    _loaded.append(family)
-    return family
+    """The bundled font's family (registered once; see motcua.fonts)."""
+    return bundled_family()
 
 
 def base_font(point_size: float = 10.0, bold: bool = False) -> QFont:

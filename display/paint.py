@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, tzinfo
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+
+from motcua.fonts import bundled_family
 
 log = logging.getLogger(__name__)
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "motcua" / "assets" / "fonts"
-FALLBACK_FAMILY = "DejaVu Sans"
 
 # -- size tiers (fractions of u) -------------------------------------------------------
 TIER1 = 1 / 12
@@ -47,23 +46,11 @@ OVERLAY = QColor(0, 0, 0, 200)
 ALERT = QColor("#ff5252")
 
 _WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
-_family: str | None = None
 
 
 def font_family() -> str:
-    """Register the bundled DejaVu fonts once (full Vietnamese) and return the family."""
-    global _family
-    if _family is None:
-        family = FALLBACK_FAMILY
-        for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
-            font_id = QFontDatabase.addApplicationFont(str(FONT_DIR / name))
-            families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
-            if families:
-                family = families[0]
-            else:
-                log.warning("could not load bundled font %s; using the system's", name)
-        _family = family
-    return _family
+    """The bundled font's family (registered once; see motcua.fonts)."""
+    return bundled_family()
 
 
 def make_font(px: float, *, bold: bool = False, italic: bool = False) -> QFont:

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont
+
+from motcua.fonts import FONT_FAMILY, bundled_family
 
 log = logging.getLogger(__name__)
 
 Orientation = Literal["portrait", "landscape"]
-FONT_DIR = Path(__file__).resolve().parent.parent / "motcua" / "assets" / "fonts"
-FONT_FAMILY = "DejaVu Sans"
+
 MIN_TOUCH_PX = 57
 """15 mm at 96 dpi: no button the citizen touches is smaller than this."""
 
@@ -34,28 +34,11 @@ GREY = "#6b7280"
 INK = "#111827"
 PAPER = "#f5f7fb"
 
-_loaded: list[str] = []
 
 
 def load_fonts() -> str:
-    """Register the bundled DejaVu Sans (regular and bold) once; return its family.
-
-    Never relies on system fonts: a kiosk image without Vietnamese fonts still shows
-    every diacritic. Needs a QGuiApplication.
-    """
-    if _loaded:
-        return _loaded[0]
-    family = FONT_FAMILY
-    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
-        font_id = QFontDatabase.addApplicationFont(str(FONT_DIR / name))
-        if font_id < 0:
-            log.error("could not load the bundled font %s", FONT_DIR / name)
-            continue
-        families = QFontDatabase.applicationFontFamilies(font_id)
-        if families:
-            family = families[0]
-    _loaded.append(family)
-    return family
+    """The bundled font's family (registered once; see motcua.fonts)."""
+    return bundled_family()
 
 
 def kiosk_font(pixel_size: int = 30, bold: bool = False) -> QFont:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QPainter, QPaintEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -16,6 +14,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from motcua.fonts import bundled_family
 
 NAVY, GREEN, ORANGE, RED, GREY, INK, PAPER = ("#0b3d91", "#1b7f3b", "#b45309", "#c62828",
                                               "#6b7280", "#111827", "#f5f7fb")
@@ -32,20 +32,11 @@ QLabel#tileSub {{ color: {GREY}; }}
 QLabel#section {{ color: {NAVY}; font-weight: bold; }}
 QTableWidget {{ background: white; gridline-color: #e5e7eb; }}
 """
-_fonts: list[str] = []
 
 
 def family() -> str:
     """The bundled DejaVu Sans (every Vietnamese diacritic on any office PC)."""
-    if not _fonts:
-        fonts = Path(__file__).resolve().parent.parent / "motcua" / "assets" / "fonts"
-        chosen = "DejaVu Sans"
-        for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
-            found = QFontDatabase.applicationFontFamilies(
-                QFontDatabase.addApplicationFont(str(fonts / name)))
-            chosen = found[0] if found else chosen
-        _fonts.append(chosen)
-    return _fonts[0]
+    return bundled_family()
 
 
 def font(points: float, bold: bool = False) -> QFont:

@@ -22,14 +22,12 @@ import enum
 import logging
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QFontDatabase,
     QKeyEvent,
     QPainter,
     QPaintEvent,
@@ -47,6 +45,7 @@ from PySide6.QtWidgets import (
 from hub.domain.state import COUNTER_CLOSED, COUNTER_PAUSED, Event
 from motcua.centre_types import RatingLevel
 from motcua.client import CentreView, HubError
+from motcua.fonts import bundled_family
 from motcua.qtlink import QtHubLink
 from rating.box import level_for_key
 from rating.faces import FONT_FAMILY, LevelButton, draw_check, mood_of
@@ -66,19 +65,11 @@ PAGE = "#ffffff"
 INK = "#111111"
 
 
-FONTS = Path(__file__).resolve().parent.parent / "motcua" / "assets" / "fonts"
-_fonts_loaded = False
 
 
 def load_fonts() -> None:
     """Register the bundled DejaVu Sans (full Vietnamese) with Qt, once."""
-    global _fonts_loaded
-    if _fonts_loaded:
-        return
-    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
-        if QFontDatabase.addApplicationFont(str(FONTS / name)) < 0:
-            log.warning("font %s could not be loaded; Vietnamese may look wrong", FONTS / name)
-    _fonts_loaded = True
+    bundled_family()
 
 
 class Phase(enum.StrEnum):
