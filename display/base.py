@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QWidget
 from display import paint
 from display.model import BoardModel, board_model, is_live_call, safe_board_model
 from display.voice_bridge import CallVoice, Speaker
-from motcua.client import CentreView, HubError
+from motcua.client import CentreView
 from motcua.qtlink import QtHubLink
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,6 @@ FLASH_SECONDS = 8.0
 BLINK_MS = 450
 START_TIMEOUT_MS = 4500
 """No snapshot this long after start-up: say "Mất kết nối" instead of "Đang kết nối"."""
-AUTH_CHECK_SECONDS = 10.0
 
 CONNECTING = "connecting"
 LOST = "lost"
@@ -63,7 +62,6 @@ class BoardBase(QWidget):
         self._flash_until = 0.0
         self._flash_key: tuple[int, str] | None = None
         self._blink_on = True
-        self._auth_checked_at = -AUTH_CHECK_SECONDS
         self._detached = False
         self.setAutoFillBackground(False)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -85,6 +83,7 @@ class BoardBase(QWidget):
         link.view_changed.connect(self._builder, Qt.ConnectionType.DirectConnection)
         link.event_applied.connect(self._on_event)
         link.connection.connect(self._on_connection)
+        link.refused.connect(self._on_refused)
         self.voice: CallVoice | None = None
         if announcer is not None:
             self.voice = CallVoice(link, announcer, counter=voice_counter, parent=self)
@@ -117,6 +116,7 @@ class BoardBase(QWidget):
         disconnect(self.link.view_changed, self._builder)
         disconnect(self.link.event_applied, self._on_event)
         disconnect(self.link.connection, self._on_connection)
+        disconnect(self.link.refused, self._on_refused)
         if self.voice is not None:
             self.voice.detach()
         self._blink.stop()
@@ -163,30 +163,21 @@ class BoardBase(QWidget):
             return
         if self.overlay == CONNECTING:
             # At start-up the follower may say "lost" before its first heartbeat; keep
-            # "Đang kết nối…" until the start-up time-out, but find out if we are refused.
-            self._check_authorised()
+            # "Đang kết nối…" until the start-up time-out.
             return
         if self.overlay != UNAUTHORISED:
             self._set_overlay(LOST)
-        self._check_authorised()
+
+    def _on_refused(self, refused: bool) -> None:
+        """The link says the hub refuses this device (not enrolled or revoked)."""
+        if refused:
+            self._set_overlay(UNAUTHORISED)
+        elif self.overlay == UNAUTHORISED:
+            self._set_overlay(LOST)  # accepted again: "connected" follows with the snapshot
 
     def _start_timed_out(self) -> None:
         if self.overlay == CONNECTING:
             self._set_overlay(LOST)
-            self._check_authorised()
-
-    def _check_authorised(self) -> None:
-        """Ask once in a while whether the hub refuses us (rather than being away)."""
-        t = time.monotonic()
-        if t - self._auth_checked_at < AUTH_CHECK_SECONDS:
-            return
-        self._auth_checked_at = t
-
-        def refused(exc: HubError) -> None:
-            if exc.code == "not_authorised" and self.overlay is not None:
-                self._set_overlay(UNAUTHORISED)
-
-        self.link.request("ping", {}, on_error=refused)
 
     def _set_overlay(self, overlay: str | None) -> None:
         if overlay != self.overlay:

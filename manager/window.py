@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -59,7 +58,6 @@ log = logging.getLogger(__name__)
 RENDER_MS = 150
 STAFF_MS = 5000
 START_TIMEOUT_MS = 4500
-AUTH_CHECK_SECONDS = 10.0
 DEVICE_COLUMNS = 4
 CALL_LINES = 6
 LONG_WAIT_MINUTES = 30
@@ -94,7 +92,6 @@ class LiveWindow(QWidget):
         self._tz = ZoneInfo("Asia/Ho_Chi_Minh")
         self._last_snapshot: tuple[str, str] = ("", "")
         self._staff_asking = False
-        self._auth_checked_at = -AUTH_CHECK_SECONDS
         self.setObjectName("liveRoot")
         self.setStyleSheet(STYLE)
         self.setWindowTitle("motcua – Theo dõi trực tiếp / Live view")
@@ -116,6 +113,7 @@ class LiveWindow(QWidget):
         self._builder = self._make_builder()
         link.view_changed.connect(self._builder, Qt.ConnectionType.DirectConnection)
         link.connection.connect(self._on_connection)
+        link.refused.connect(self._on_refused)
         view = link.view
         if view is not None:  # joined a link that already runs
             self._last_snapshot = (view.stream_id, view.hub_now)
@@ -232,26 +230,18 @@ class LiveWindow(QWidget):
             self.online = set()  # nothing is known about the devices while the hub is away
             if self.banner_state != "unauthorised":
                 self._set_banner("lost")
-            self._check_authorised()
             self._schedule()
 
+    def _on_refused(self, refused: bool) -> None:
+        """The link says the hub refuses this device (a refused device reads its banner)."""
+        if refused:
+            self._set_banner("unauthorised")
+        elif self.banner_state == "unauthorised":
+            self._set_banner("lost")  # accepted again; the snapshot clears the banner
+
     def _start_timed_out(self) -> None:
-        if not self.connected:
+        if not self.connected and self.banner_state != "unauthorised":
             self._set_banner("lost")
-            self._check_authorised()
-
-    def _check_authorised(self) -> None:
-        """Lost or refused? Ask now and then (a refused device reads its own banner)."""
-        t = time.monotonic()
-        if t - self._auth_checked_at < AUTH_CHECK_SECONDS:
-            return
-        self._auth_checked_at = t
-
-        def refused(exc: HubError) -> None:
-            if exc.code == "not_authorised" and not self.connected:
-                self._set_banner("unauthorised")
-
-        self.link.request("ping", {}, on_error=refused)
 
     def _set_banner(self, state: str | None) -> None:
         self.banner_state = state

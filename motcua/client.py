@@ -32,6 +32,8 @@ from motcua.centre_types import Centre
 
 log = logging.getLogger(__name__)
 PRESENCE_PING_S = 4.0
+REFUSED_RETRY_S = 5.0
+"""A refused device asks for a snapshot again after this long (it may be enrolled)."""
 """How often a following device tells the hub it is alive (the hub lists it online)."""
 
 
@@ -239,7 +241,8 @@ class EventFollower:
 
     Callbacks run in the follower's thread: ``on_view(view)`` after a (re)snapshot,
     ``on_event(view, event)`` after each applied event, ``on_connection(up)`` when
-    the hub is lost or found again.
+    the hub is lost or found again, ``on_refused(refused)`` when the hub starts or stops
+    refusing this device (show "Thiết bị chưa được cấp quyền").
     """
 
     def __init__(self, endpoints: Endpoints, device: str, *, keys: ClientKeys | None = None,
@@ -247,6 +250,7 @@ class EventFollower:
                  on_event: Callable[[CentreView, Event], None] | None = None,
                  on_connection: Callable[[bool], None] | None = None,
                  on_batch: Callable[[CentreView, list[Event]], None] | None = None,
+                 on_refused: Callable[[bool], None] | None = None,
                  lost_after: float = 3.5, context: zmq.Context[Any] | None = None) -> None:
         self.endpoints = endpoints
         self.device = device
@@ -255,6 +259,10 @@ class EventFollower:
         self.on_event = on_event
         self.on_connection = on_connection
         self.on_batch = on_batch
+        self.on_refused = on_refused
+        self.refused = False
+        """True while the hub refuses this device (not enrolled, or revoked)."""
+        self._retry_refused_at = 0.0
         self.lost_after = lost_after
         self.lock = threading.RLock()
         """Held while the view changes; take it to copy the view from another thread."""
@@ -289,15 +297,29 @@ class EventFollower:
             if self.on_connection is not None:
                 self.on_connection(up)
 
+    def _set_refused(self, refused: bool) -> None:
+        """The hub refuses (or accepts again) this device's name or key."""
+        if refused != self.refused:
+            self.refused = refused
+            log.warning("%s: %s", self.device, "not authorised by the hub" if refused
+                        else "authorised again")
+            if self.on_refused is not None:
+                self.on_refused(refused)
+
     def _snapshot(self) -> bool:
+        if time.monotonic() < self._retry_refused_at:
+            return False  # refused a moment ago: do not hammer the hub
         try:
             snap = self.client.request("snapshot", {})
         except HubError as exc:
             log.info("%s: snapshot failed: %s", self.device, exc.en)
             if exc.code == "not_authorised":
+                self._retry_refused_at = time.monotonic() + REFUSED_RETRY_S
+                self._set_refused(True)
                 if self.on_connection is not None:
                     self.on_connection(False)
             return False
+        self._set_refused(False)
         with self.lock:
             self.view = view_from_snapshot(snap)
         self.snapshots += 1
@@ -350,8 +372,10 @@ class EventFollower:
                     last_ping = time.monotonic()
                     try:
                         self.client.request("ping", {}, timeout=0.5, retries=0)
-                    except HubError:
-                        pass
+                    except HubError as exc:
+                        if exc.code == "not_authorised":  # revoked while connected
+                            self._set_refused(True)
+                            need_snapshot = True
         finally:
             sub.close(0)
 

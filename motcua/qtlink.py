@@ -39,11 +39,14 @@ class QtHubLink(QObject):
     * ``view_changed(CentreView)``: after a snapshot and after each event
     * ``event_applied(CentreView, Event)``: one applied event (type in ``event.type``)
     * ``connection(bool)``: hub found (True) or lost (False, show "Mất kết nối")
+    * ``refused(bool)``: the hub refuses this device (True: show "Thiết bị chưa được cấp
+      quyền") or accepts it again (False)
     """
 
     view_changed = Signal(object)
     event_applied = Signal(object, object)
     connection = Signal(bool)
+    refused = Signal(bool)
     _result = Signal(object, object, object)  # (callback, value, is_error)
 
     def __init__(self, endpoints: Endpoints, device: str, *, keys: ClientKeys | None = None,
@@ -56,7 +59,8 @@ class QtHubLink(QObject):
         self.follower = EventFollower(endpoints, device, keys=keys,
                                       on_view=self._on_view,
                                       on_batch=self._on_batch,
-                                      on_connection=self.connection.emit)
+                                      on_connection=self.connection.emit,
+                                      on_refused=self.refused.emit)
         self.client = HubClient(endpoints.command, device, keys=keys, timeout=2.0, retries=1)
         self._jobs: queue.Queue[tuple[str, dict[str, Any], str | None, Callback | None,
                                       ErrorCallback | None] | None] = queue.Queue()

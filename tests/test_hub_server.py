@@ -210,3 +210,16 @@ def test_a_printer_that_falls_silent_is_marked_offline_and_blocks_its_kiosk(hub)
     assert err.value.code == "printer_unavailable"
     printer.request("device.status", {"status": "ok"})  # the node is back
     assert hub.client("kiosk-1").request("ticket.take", {"field": "A"})["ticket"]["label"] == "A002"
+
+
+def test_a_follower_the_hub_refuses_says_so_once(hub) -> None:  # type: ignore[no-untyped-def]
+    said: list[bool] = []
+    f = EventFollower(Endpoints(hub.command, hub.events), "laptop-of-someone",
+                      on_refused=said.append)
+    f.start()
+    try:
+        _wait(lambda: said == [True])
+        time.sleep(1.0)  # it keeps trying now and then, but says it only once
+        assert said == [True] and f.refused and f.view is None
+    finally:
+        f.stop()

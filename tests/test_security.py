@@ -130,6 +130,28 @@ def test_revoking_a_key_stops_an_open_session(secure_hub) -> None:  # type: igno
     assert server.engine.state.last_number["A"] == taken
 
 
+def test_a_following_device_learns_it_was_revoked(secure_hub) -> None:  # type: ignore[no-untyped-def]
+    server, keys, _client = secure_hub
+    said: list[bool] = []
+    board = EventFollower(Endpoints(f"tcp://127.0.0.1:{server.command_port}",
+                                    f"tcp://127.0.0.1:{server.event_port}"), "display-hall",
+                          keys=ClientKeys.from_dir(keys / "devices" / "display-hall",
+                                                   "display-hall"), on_refused=said.append)
+    board.start()
+    try:
+        deadline = time.monotonic() + 10
+        while board.view is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert board.view is not None and said == []
+        keys_cli.revoke(keys, "display-hall")
+        deadline = time.monotonic() + 15  # the hub reloads keys; the board pings every 4 s
+        while said != [True] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert said == [True] and board.refused
+    finally:
+        board.stop()
+
+
 def test_events_are_encrypted_and_carry_no_personal_data(secure_hub) -> None:  # type: ignore[no-untyped-def]
     server, keys, client = secure_hub
     follower = EventFollower(Endpoints(f"tcp://127.0.0.1:{server.command_port}",
