@@ -80,6 +80,7 @@ class HubServer:
         self.event_port = 0
         self.commands_handled = 0
         self.offline_after_s = OFFLINE_AFTER_S
+        self._centre_dicts: dict[bool, dict[str, Any]] = {}
         self._last_now: datetime | None = None
         self._clock_held = False
         self._report_jobs: queue.Queue[tuple[bytes, str, dict[str, Any]] | None] = queue.Queue()
@@ -453,12 +454,20 @@ class HubServer:
         return {
             "stream_id": self.store.stream_id, "seq": self.store.last_seq(),
             "hub_now": self.now().isoformat(),
-            "centre": centre_to_dict(self.centre, include_staff=with_staff),
+            "centre": self._centre_dict(with_staff),
             "state": state_to_dict(s),
             "waiting": {f.code: s.waiting_count(f.code) for f in self.centre.fields},
             "online": online, "you": {"device": actor.device, "role": actor.role,
                                       "counter": actor.counter, "kiosk": actor.kiosk},
         }
+
+    def _centre_dict(self, with_staff: bool) -> dict[str, Any]:
+        """The centre as snapshots carry it; it never changes while the hub runs."""
+        cached = self._centre_dicts.get(with_staff)
+        if cached is None:
+            cached = self._centre_dicts[with_staff] = centre_to_dict(
+                self.centre, include_staff=with_staff)
+        return cached
 
     def prune(self, keep: timedelta = timedelta(days=2)) -> None:
         cutoff = (datetime.now().astimezone() - keep).isoformat()
