@@ -181,11 +181,11 @@ def _tour(demo: Demo, app: Any, on_done: Callable[[], None]) -> None:
     w = demo.windows
     steps: list[tuple[float, str, Callable[[], None]]] = [
         (3.0, "home", lambda: None),
-        (0.2, "field", lambda: w["kiosk"].choose_field("A")),
-        (0.2, "procedure", lambda: w["kiosk"].choose_procedure("A.1")),
-        (0.2, "confirm", lambda: w["kiosk"].show_screen("confirm")),
+        (1.5, "field", lambda: w["kiosk"].choose_field("A")),
+        (1.5, "procedure", lambda: w["kiosk"].choose_procedure("A.1")),
+        (1.5, "confirm", lambda: w["kiosk"].show_screen("confirm")),
         (1.5, "ticket", lambda: w["kiosk"].take()),
-        (0.2, "sign-in", lambda: w["counter1"].sign_in()),
+        (1.5, "sign-in", lambda: w["counter1"].sign_in()),
         (1.5, "called", lambda: w["counter1"].trigger("call_next")),
         (1.5, "finished", lambda: w["counter1"].trigger("finish")),
         (1.5, "rated", lambda: w["rating1"].press_level(
@@ -200,7 +200,8 @@ def _tour(demo: Demo, app: Any, on_done: Callable[[], None]) -> None:
                 action()
             except Exception:
                 log.exception("demo step %s failed", label)
-            QTimer.singleShot(1000, lambda: demo.screenshot(label))
+            # taken before the next step runs, so each picture shows its own step
+            QTimer.singleShot(900, lambda: demo.screenshot(label))
 
         QTimer.singleShot(int(delay * 1000), run)
     QTimer.singleShot(int((delay + 2.5) * 1000), on_done)

@@ -17,7 +17,7 @@ def test_demo_walks_a_citizen_through_the_centre_offscreen(tmp_path: Path) -> No
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("DISPLAY", None)
     run = subprocess.run(
-        [sys.executable, "-m", "motcua.cli", "demo", "--out", str(out), "--seconds", "17"],
+        [sys.executable, "-m", "motcua.cli", "demo", "--out", str(out), "--seconds", "24"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
     said = run.stdout
@@ -31,6 +31,9 @@ def test_demo_walks_a_citizen_through_the_centre_offscreen(tmp_path: Path) -> No
     shots = {p.name for p in (out / "screenshots").glob("*.png")}
     for window in ("kiosk", "hall", "counter1", "rating1", "live"):
         assert f"09-rated-{window}.png" in shots
+    # each picture shows its own step: the kiosk's procedure list, then its documents
+    assert (QImage(str(out / "screenshots" / "02-field-kiosk.png"))
+            != QImage(str(out / "screenshots" / "03-procedure-kiosk.png")))
     import sqlite3
 
     db = sqlite3.connect(out / "hub" / "hub.sqlite")
