@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 import zmq  # noqa: E402
 
-from hub.storage.db import sqlite_url  # noqa: E402
-from motcua.centre import load_centre  # noqa: E402
-from motcua.client import Endpoints, EventFollower, HubClient  # noqa: E402
+from motcua.core.centre.load import load_centre  # noqa: E402
+from motcua.hub.storage.db import sqlite_url  # noqa: E402
+from motcua.link.client import Endpoints, EventFollower, HubClient  # noqa: E402
 from tests.conftest import start_hub  # noqa: E402
 
 
@@ -109,9 +109,9 @@ def main() -> int:
         server.stop()
         store.close()
     try:
-        from voice.announce import build_call
-        from voice.clips import ClipSet, default_clip_dir, generate_clips
-        from voice.render import render_audio
+        from motcua.voice.announce import build_call
+        from motcua.voice.clips import ClipSet, default_clip_dir, generate_clips
+        from motcua.voice.render import render_audio
 
         clips_dir = default_clip_dir()
         call = build_call("A025", 3, centre.announcement)

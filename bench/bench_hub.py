@@ -26,7 +26,7 @@ import zmq
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from motcua.client import HubClient  # noqa: E402
+from motcua.link.client import HubClient  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 
 FIELDS = "ABCDEGHKLMN"

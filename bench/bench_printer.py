@@ -20,12 +20,12 @@ import sys
 import time
 from collections.abc import Callable
 
-from printer.connections import PrinterLink, SerialLink
-from printer.driver import TicketPrinter
-from printer.render import MODES, render
-from printer.status import query_status
-from printer.ticket import TicketPrint, sample_ticket
-from printer.virtual import PtyServer, VirtualLink, VirtualPrinter, picture_of
+from motcua.printer.connections import PrinterLink, SerialLink
+from motcua.printer.driver import TicketPrinter
+from motcua.printer.render import MODES, render
+from motcua.printer.status import query_status
+from motcua.printer.ticket import TicketPrint, sample_ticket
+from motcua.printer.virtual import PtyServer, VirtualLink, VirtualPrinter, picture_of
 
 BAUDS = (9600, 19200, 115200)
 

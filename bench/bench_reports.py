@@ -11,7 +11,7 @@ What it measures, in one run:
 
 1. **hub, a year**: ``--per-day`` synthetic tickets x ``--days`` weekdays written as
    ticket facts into a temporary SQLite hub database. Timed: reading the facts
-   (``HubStore.facts``), ``hub.reports.summary`` on them, both together (what the
+   (``HubStore.facts``), ``motcua.reports.figures.summary`` on them, both together (what the
    ``report.summary`` query and ``motcua report`` do), and the exports (CSV, XLSX,
    charts). Floor: the raw ``sqlite3`` fetch of the same rows. Target: a year < 1 s.
 2. **province, a month**: ``--centres`` centres x one month of weekdays and Saturdays
@@ -44,12 +44,12 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hub.exports import export
-from hub.report_cli import read_hub_rows
-from hub.reports import REPORT_COLUMNS, summary, summary_rows
-from hub.storage.db import HubStore, sqlite_url
-from motcua.centre import load_centre
-from motcua.centre_types import Centre
+from motcua.core.centre.load import load_centre
+from motcua.core.centre.model import Centre
+from motcua.hub.storage.db import HubStore, sqlite_url
+from motcua.report_cli import read_hub_rows
+from motcua.reports.exports import export
+from motcua.reports.figures import REPORT_COLUMNS, summary, summary_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -270,15 +270,15 @@ def bench_hub(centre: Centre, args: argparse.Namespace, tmp: Path) -> list[dict[
 def bench_province(centre: Centre, args: argparse.Namespace) -> list[dict[str, Any]]:
     from sqlalchemy import create_engine, text
 
-    from province.protocol import parse_batch
-    from province.reports import (
+    from motcua.province.protocol import parse_batch
+    from motcua.province.reports import (
         province_overview,
         refresh_facts,
         site_facts,
         site_summary,
         upsert_facts,
     )
-    from province.store import create_schema
+    from motcua.province.store import create_schema
 
     engine = create_engine(args.pg)
     store = create_schema(engine, f"bench_reports_{uuid.uuid4().hex[:8]}")

@@ -34,13 +34,13 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hub.server import HubOptions, HubServer  # noqa: E402
-from hub.simulate import ControlledClock, DaySimulation  # noqa: E402
-from hub.simulate_model import SimReport, percentile  # noqa: E402
-from hub.storage.db import HubStore, sqlite_url  # noqa: E402
-from motcua.centre import load_centre  # noqa: E402
-from motcua.centre_types import Centre  # noqa: E402
-from motcua.client import Endpoints, HubClient  # noqa: E402
+from motcua.core.centre.load import load_centre  # noqa: E402
+from motcua.core.centre.model import Centre  # noqa: E402
+from motcua.hub.server import HubOptions, HubServer  # noqa: E402
+from motcua.hub.storage.db import HubStore, sqlite_url  # noqa: E402
+from motcua.link.client import Endpoints, HubClient  # noqa: E402
+from motcua.simulate.day import ControlledClock, DaySimulation  # noqa: E402
+from motcua.simulate.model import SimReport, percentile  # noqa: E402
 
 
 class TimedDay(DaySimulation):

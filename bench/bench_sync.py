@@ -43,11 +43,11 @@ from sqlalchemy import Engine, create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hub.sync import SyncClient
-from province.protocol import parse_batch
-from province.server import ProvinceServer
-from province.sim import MemoryOutbox, centre_day
-from province.store import Store
+from motcua.hub.sync import SyncClient
+from motcua.province.protocol import parse_batch
+from motcua.province.server import ProvinceServer
+from motcua.province.sim import MemoryOutbox, centre_day
+from motcua.province.store import Store
 
 START = date(2025, 7, 7)
 

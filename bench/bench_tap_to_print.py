@@ -20,13 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hub.storage.db import sqlite_url  # noqa: E402
-from motcua.centre import load_centre  # noqa: E402
-from motcua.client import Endpoints, HubClient  # noqa: E402
-from printer.driver import TicketPrinter  # noqa: E402
-from printer.node import PrinterNode  # noqa: E402
-from printer.ticket import sample_ticket  # noqa: E402
-from printer.virtual import VirtualLink, VirtualPrinter  # noqa: E402
+from motcua.core.centre.load import load_centre  # noqa: E402
+from motcua.hub.storage.db import sqlite_url  # noqa: E402
+from motcua.link.client import Endpoints, HubClient  # noqa: E402
+from motcua.printer.driver import TicketPrinter  # noqa: E402
+from motcua.printer.node import PrinterNode  # noqa: E402
+from motcua.printer.ticket import sample_ticket  # noqa: E402
+from motcua.printer.virtual import VirtualLink, VirtualPrinter  # noqa: E402
 from tests.conftest import start_hub  # noqa: E402
 
 

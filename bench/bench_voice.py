@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from motcua.centre_types import Announcement
-from voice.announce import all_clip_names, build_call
-from voice.clips import generate_default_clips
-from voice.render import render, render_audio
-from voice.wav import silence, write_wav
+from motcua.core.centre.model import Announcement
+from motcua.voice.announce import all_clip_names, build_call
+from motcua.voice.clips import generate_default_clips
+from motcua.voice.render import render, render_audio
+from motcua.voice.wav import silence, write_wav
 
 
 def pct(values: list[float], q: float) -> float:

@@ -34,7 +34,7 @@ class FakeClock:
 
 @pytest.fixture(scope="session")
 def centre():  # type: ignore[no-untyped-def]
-    from motcua.centre import load_centre
+    from motcua.core.centre.load import load_centre
 
     return load_centre(ROOT / "config" / "centre.toml")
 
@@ -55,7 +55,7 @@ class RunningHub:
 
     def client(self, device: str = "admin", **kw):  # type: ignore[no-untyped-def]
         """A HubClient for ``device``; closed by the fixture at the end of the test."""
-        from motcua.client import HubClient
+        from motcua.link.client import HubClient
 
         c = HubClient(self.command, device, **kw)
         self.clients.append(c)
@@ -64,8 +64,8 @@ class RunningHub:
 
 @pytest.fixture
 def hub(tmp_path: Path, centre, clock: FakeClock) -> Iterator[RunningHub]:  # type: ignore[no-untyped-def]
-    from hub.server import HubOptions, HubServer
-    from hub.storage.db import HubStore, sqlite_url
+    from motcua.hub.server import HubOptions, HubServer
+    from motcua.hub.storage.db import HubStore, sqlite_url
 
     db = tmp_path / "hub.sqlite"
     store = HubStore(sqlite_url(db), site_id=centre.id)
@@ -92,8 +92,8 @@ def free_port() -> int:
 def start_hub(centre, db_url: str, clock, command_port: int = 0, event_port: int = 0,  # type: ignore[no-untyped-def]
               **options):
     """A real hub on 127.0.0.1 (explicit ports let a test restart it in place)."""
-    from hub.server import HubOptions, HubServer
-    from hub.storage.db import HubStore
+    from motcua.hub.server import HubOptions, HubServer
+    from motcua.hub.storage.db import HubStore
 
     store = HubStore(db_url, site_id=centre.id)
     cmd = f"tcp://127.0.0.1:{command_port or '*'}"
@@ -109,7 +109,7 @@ def _garbage_on_the_main_thread():  # type: ignore[no-untyped-def]
 
     Widgets of earlier tests that become garbage must not be destroyed by a collection
     that happens to run in a link thread: Qt crashes when objects die off their thread.
-    The programs do the same with motcua.qtlink.collect_garbage_on_gui_thread.
+    The programs do the same with motcua.qt.link.collect_garbage_on_gui_thread.
     """
     import gc
 

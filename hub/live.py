@@ -1,9 +1,0 @@
-"""``motcua live``: the manager's live view lives in the ``manager`` package."""
-
-from __future__ import annotations
-
-
-def main(argv: list[str]) -> int:
-    from manager.app import main as live_main
-
-    return live_main(argv)

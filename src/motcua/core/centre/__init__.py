@@ -1,0 +1,1 @@
+"""The centre's configuration: typed model, TOML loader, snapshot form."""

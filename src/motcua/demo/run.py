@@ -1,0 +1,241 @@
+"""``motcua demo``: a whole sample centre on this machine, on the embedded SQLite database.
+
+Starts the hub (open mode on 127.0.0.1, tickets at any hour), a printer node on a virtual
+printer that saves every ticket as its exact bytes and a PNG, and the device programs: the
+kiosk, the hall board with the Vietnamese voice, the counter app and the rating tablet of
+counter 1, and the manager's live view. With a screen they open as windows, so one person
+can walk the whole flow. Without one (offscreen) a short guided tour takes a ticket at the
+kiosk, calls it at counter 1, finishes and rates it, and saves a screenshot of every window
+after every step; the demo then keeps running so other programs (``motcua take``, ``motcua
+call``, ``motcua kiosk``…) can join, until Ctrl-C or ``--seconds``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from motcua.core import protocol
+from motcua.paths import SAMPLE_CONFIG
+
+log = logging.getLogger(__name__)
+CONFIG = SAMPLE_CONFIG
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _pick_ports() -> tuple[int, int]:
+    """The standard ports when free (so `motcua take` works as is), else any free pair."""
+    if _port_free(protocol.COMMAND_PORT) and _port_free(protocol.EVENT_PORT):
+        return protocol.COMMAND_PORT, protocol.EVENT_PORT
+    ports = []
+    for _ in range(2):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            ports.append(int(s.getsockname()[1]))
+    return ports[0], ports[1]
+
+
+@dataclass
+class Demo:
+    out: Path
+    windows: dict[str, Any] = field(default_factory=dict)
+    links: list[Any] = field(default_factory=list)
+    shots: list[Path] = field(default_factory=list)
+    step: int = 0
+
+    def screenshot(self, label: str) -> None:
+        self.step += 1
+        for name, window in self.windows.items():
+            path = self.out / "screenshots" / f"{self.step:02d}-{label}-{name}.png"
+            window.grab().save(str(path))
+            self.shots.append(path)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from motcua.core.centre.load import load_centre
+    from motcua.hub.server import HubOptions, HubServer
+    from motcua.hub.storage.db import HubStore, sqlite_url
+    from motcua.link.client import Endpoints
+    from motcua.printer.driver import TicketPrinter
+    from motcua.printer.node import PrinterNode
+    from motcua.printer.virtual import VirtualLink, VirtualPrinter
+
+    out = Path(args.out).resolve()
+    for sub in ("hub", "tickets", "screenshots"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    offscreen = os.environ.get("QT_QPA_PLATFORM") == "offscreen"
+    centre = load_centre(CONFIG)
+    cp, ep = _pick_ports()
+    store = HubStore(sqlite_url(out / "hub" / "hub.sqlite"), site_id=centre.id)
+    hub = HubServer(centre, store, HubOptions(f"tcp://127.0.0.1:{cp}", f"tcp://127.0.0.1:{ep}",
+                                              open_all_hours=True))
+    hub.start()
+    endpoints = Endpoints(f"tcp://127.0.0.1:{cp}", f"tcp://127.0.0.1:{ep}")
+    virtual = VirtualPrinter(out_dir=out / "tickets", profile="default")
+    node = PrinterNode(endpoints, "printer-1",
+                       printer=TicketPrinter(VirtualLink(virtual), "raster", "default"),
+                       on_note=lambda text: print(f"[máy in / printer] {text}", flush=True))
+    node.start()
+
+    app = QApplication.instance() or QApplication(["motcua-demo"])
+
+    from motcua.qt.link import collect_garbage_on_gui_thread
+
+
+    gc_timer = collect_garbage_on_gui_thread(app)  # noqa: F841  (kept alive by its parent)
+    demo = Demo(out)
+    _open_windows(demo, endpoints, offscreen)
+    print(_banner(centre, cp, ep, out, offscreen), flush=True)
+
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    watchdog = QTimer()
+    watchdog.timeout.connect(lambda: app.quit() if stop.is_set() else None)
+    watchdog.start(200)
+    if args.seconds:
+        QTimer.singleShot(int(args.seconds * 1000), stop.set)
+    sim_thread = _start_simulation(args, endpoints, centre) if args.speed else None
+    if offscreen:
+        _tour(demo, app, on_done=lambda: print(_tour_summary(demo), flush=True))
+    app.exec()
+    for link in demo.links:
+        link.stop()
+    if sim_thread is not None:
+        sim_thread.join(5)
+    node.stop()
+    hub.stop()
+    store.close()
+    print(f"Đã dừng / stopped. Phiếu / tickets: {out / 'tickets'}; "
+          f"ảnh chụp / screenshots: {out / 'screenshots'}", flush=True)
+    return 0
+
+
+def _open_windows(demo: Demo, endpoints: Any, offscreen: bool) -> None:
+    from motcua.counter.window import CounterWindow
+    from motcua.display.hall import HallBoard
+    from motcua.display.voice_bridge import CentreSpeaker
+    from motcua.kiosk.window import KioskWindow
+    from motcua.qt.link import QtHubLink
+    from motcua.rating.tablet import RatingTablet
+
+    def link(device: str) -> QtHubLink:
+        lk = QtHubLink(endpoints, device)
+        demo.links.append(lk)
+        return lk
+
+    speaker: Any = None
+    try:
+        speaker = CentreSpeaker()
+    except Exception as exc:  # no espeak-ng: the board still shows every call
+        log.warning("voice off: %s", exc)
+    windows: dict[str, Any] = {
+        # The kiosk is laid out for its real screen: 1080×1920 portrait (offscreen, as
+        # built) or 1920×1080 landscape (fits a desktop monitor).
+        "kiosk": KioskWindow(link("kiosk-1"),
+                             orientation="portrait" if offscreen else "landscape"),
+        "hall": HallBoard(link("display-hall"), announcer=speaker),
+        "counter1": CounterWindow(link("counter-1"), 1, on_top=False),
+        "rating1": RatingTablet(link("rating-1"), 1),
+    }
+    try:
+        from motcua.manager.window import LiveView
+
+        windows["live"] = LiveView(link("manager-1"))
+    except ImportError:  # pragma: no cover - the live view ships with the manager package
+        log.info("live view not available")
+    kiosk_size = (1080, 1920) if offscreen else (1920, 1080)
+    sizes = {"kiosk": kiosk_size, "hall": (1280, 720), "counter1": (720, 680),
+             "rating1": (800, 600), "live": (1100, 700)}
+    for name, w in windows.items():
+        w.resize(*sizes.get(name, (800, 600)))
+        w.setWindowTitle(f"motcua – {name}")
+        w.show()
+    for lk in demo.links:
+        lk.start()
+    demo.windows = windows
+
+
+def _tour(demo: Demo, app: Any, on_done: Callable[[], None]) -> None:
+    """Offscreen: walk one citizen through the centre, screenshotting each step."""
+    from PySide6.QtCore import QTimer
+
+    w = demo.windows
+    steps: list[tuple[float, str, Callable[[], None]]] = [
+        (3.0, "home", lambda: None),
+        (1.5, "field", lambda: w["kiosk"].choose_field("A")),
+        (1.5, "procedure", lambda: w["kiosk"].choose_procedure("A.1")),
+        (1.5, "confirm", lambda: w["kiosk"].show_screen("confirm")),
+        (1.5, "ticket", lambda: w["kiosk"].take()),
+        (1.5, "sign-in", lambda: w["counter1"].sign_in()),
+        (1.5, "called", lambda: w["counter1"].trigger("call_next")),
+        (1.5, "finished", lambda: w["counter1"].trigger("finish")),
+        (1.5, "rated", lambda: w["rating1"].press_level(
+            w["rating1"].link.view.centre.rating_scale[0].value)),
+    ]
+    delay = 0.0
+    for wait, label, action in steps:
+        delay += wait
+
+        def run(label: str = label, action: Callable[[], None] = action) -> None:
+            try:
+                action()
+            except Exception:
+                log.exception("demo step %s failed", label)
+            # taken before the next step runs, so each picture shows its own step
+            QTimer.singleShot(900, lambda: demo.screenshot(label))
+
+        QTimer.singleShot(int(delay * 1000), run)
+    QTimer.singleShot(int((delay + 2.5) * 1000), on_done)
+
+
+def _start_simulation(args: argparse.Namespace, endpoints: Any, centre: Any) -> threading.Thread:
+    from motcua.simulate.day import run_day_realtime
+
+    t = threading.Thread(target=run_day_realtime, args=(endpoints, centre),
+                         kwargs={"speed": args.speed}, name="simulated-day", daemon=True)
+    t.start()
+    return t
+
+
+def _banner(centre: Any, cp: int, ep: int, out: Path, offscreen: bool) -> str:
+    lines = [
+        f"motcua demo — {centre.name_vi}, {centre.place_vi}",
+        f"  máy chủ / hub: tcp://127.0.0.1:{cp} (lệnh/commands), :{ep} (sự kiện/events)",
+        f"  CSDL / database: {out / 'hub' / 'hub.sqlite'}",
+        f"  phiếu in (ảnh PNG + byte ESC/POS) / printed tickets (PNG + bytes): {out / 'tickets'}",
+        f"  ảnh chụp màn hình / screenshots: {out / 'screenshots'}",
+        "  thử / try: .venv/bin/motcua take A   ·   .venv/bin/motcua queue   ·   "
+        ".venv/bin/motcua tail",
+    ]
+    if offscreen:
+        lines.append("  không có màn hình: chạy tham quan tự động / no screen: running a guided "
+                     "tour offscreen")
+    lines.append("  Ctrl-C để dừng / to stop")
+    return "\n".join(lines)
+
+
+def _tour_summary(demo: Demo) -> str:
+    tickets = sorted((demo.out / "tickets").glob("*.png"))
+    return (f"Tham quan xong / tour done: {len(demo.shots)} ảnh chụp / screenshots in "
+            f"{demo.out / 'screenshots'}; {len(tickets)} phiếu / tickets in "
+            f"{demo.out / 'tickets'}" + (f" (e.g. {tickets[0].name})" if tickets else ""))

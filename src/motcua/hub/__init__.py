@@ -1,0 +1,1 @@
+"""The centre hub: queue engine (domain), storage, ZeroMQ server, device keys, sync."""

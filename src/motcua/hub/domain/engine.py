@@ -1,0 +1,490 @@
+"""Decide what a command does: check it, produce events, apply them, build the reply.
+
+``Engine.handle`` is the whole hub in one call: (actor, command type, body, now) in,
+(reply body, events) out. The caller stores the events and the reply in one
+transaction before the reply goes out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from motcua.core.calendar import business_day, hours_text, local, session_at
+from motcua.core.centre.model import Centre, Counter
+from motcua.core.state import (
+    ACTIVE_STATES,
+    CALLED,
+    COUNTER_CLOSED,
+    COUNTER_PAUSED,
+    FINAL_STATES,
+    HELD,
+    PRINTER_BLOCKING,
+    SERVING,
+    WAITING,
+    DayState,
+    Event,
+    Ticket,
+    apply,
+)
+from motcua.hub.domain import policy
+from motcua.hub.domain.errors import Refusal, refuse
+from motcua.hub.domain.estimate import estimate_wait_minutes
+
+# Re-exported: devices and the server know these names from here.
+from motcua.hub.domain.outcome import Actor as Actor
+from motcua.hub.domain.outcome import Outcome as Outcome
+from motcua.hub.domain.outcome import ticket_public as ticket_public
+
+
+class Engine:
+    """The queue of one centre. Not thread-safe: one caller at a time."""
+
+    def __init__(self, centre: Centre, state: DayState | None = None, *,
+                 open_all_hours: bool = False) -> None:
+        self.centre = centre
+        self.state = state or DayState()
+        self.open_all_hours = open_all_hours
+        """Issue tickets at any hour (demos and training); documented, off by default."""
+        self._digits_index = {f.code: i + 1 for i, f in enumerate(centre.fields)}
+
+    # -- entry point -------------------------------------------------------------------
+    def handle(self, actor: Actor, kind: str, body: dict[str, Any], now: datetime) -> Outcome:
+        """Carry out one command. Never raises a :class:`Refusal`: it comes back in the
+        outcome, with nothing changed except a day roll-over."""
+        handler = _COMMANDS.get(kind)
+        try:
+            if handler is None:
+                raise refuse("unknown_type", f"Lệnh không được hỗ trợ: {kind}",
+                             f"Unknown command type: {kind}")
+            _check_role(actor, kind)
+        except Refusal as r:
+            return Outcome(False, r.to_body(), [], r)
+        events = self._roll_day(now)
+        for e in events:
+            apply(self.state, e)
+        pending: list[Event] = []
+        try:
+            reply = handler(self, actor, body, now, pending)
+        except Refusal as r:
+            # Handlers check everything before their first emit, so nothing was applied.
+            return Outcome(False, r.to_body(), events, r)
+        return Outcome(True, reply, events + pending)
+
+    def emit(self, pending: list[Event], kind: str, now: datetime, body: dict[str, Any]) -> None:
+        e = Event(kind, now, body)
+        apply(self.state, e)
+        pending.append(e)
+
+    def _roll_day(self, now: datetime) -> list[Event]:
+        today = business_day(self.centre, now).isoformat()
+        # A clock jumping back across midnight must not reopen an old day.
+        if self.state.day and today <= self.state.day:
+            return []
+        out: list[Event] = []
+        if self.state.day:
+            expired = [t.id for t in self.state.tickets.values() if t.status not in FINAL_STATES]
+            out.append(Event("day.closed", now, {"day": self.state.day, "expired": expired}))
+        out.append(Event("day.opened", now, {
+            "day": today, "service_seconds": dict(self.state.service_seconds),
+            "devices": dict(self.state.devices)}))
+        return out
+
+    # -- helpers -----------------------------------------------------------------------
+    def counter_for(self, actor: Actor, body: dict[str, Any]) -> Counter:
+        number = body.get("counter")
+        if actor.role == "counter" or actor.role == "rating":
+            if number is not None and number != actor.counter:
+                raise refuse("forbidden", f"Thiết bị này chỉ dùng cho quầy {actor.counter}",
+                             f"This device belongs to counter {actor.counter}")
+            number = actor.counter
+        if number is None:
+            raise refuse("bad_request", "Thiếu số quầy", "Missing counter number")
+        c = self.centre.counter_by_number(int(number))
+        if c is None:
+            raise refuse("unknown_counter", f"Không có quầy số {number}",
+                         f"There is no counter {number}")
+        return c
+
+    def open_counter_state(self, c: Counter) -> Any:
+        cs = self.state.counter(c.number)
+        if cs.status == COUNTER_CLOSED:
+            raise refuse("counter_closed", f"Quầy {c.number} chưa mở: hãy đăng nhập",
+                         f"Counter {c.number} is closed: sign in first")
+        if cs.status == COUNTER_PAUSED:
+            raise refuse("counter_paused", f"Quầy {c.number} đang tạm dừng",
+                         f"Counter {c.number} is paused")
+        return cs
+
+    def current_ticket(self, c: Counter, allowed: frozenset[str] = ACTIVE_STATES) -> Ticket:
+        cs = self.state.counter(c.number)
+        t = self.state.tickets.get(cs.current) if cs.current else None
+        if t is None or t.status not in allowed:
+            raise refuse("no_ticket", f"Quầy {c.number} không có số nào đang phục vụ",
+                         f"Counter {c.number} has no current ticket")
+        return t
+
+    def find_ticket(self, ref: str) -> Ticket:
+        t = self.state.tickets.get(ref)
+        if t is None:  # also accept the printed label, e.g. "A025"
+            t = next((x for x in self.state.tickets.values() if x.label == ref.upper()), None)
+        if t is None:
+            raise refuse("not_found", f"Không tìm thấy số {ref} trong ngày",
+                         f"No ticket {ref} today")
+        return t
+
+    def label(self, field_code: str, number: int) -> str:
+        f = self.centre.field_by_code(field_code)
+        assert f is not None
+        if self.centre.number_format == "digits4":
+            return f"{self._digits_index[field_code]}{number:03d}"
+        return f"{f.prefix}{number:03d}"
+
+    def finish_current(self, c: Counter, now: datetime, pending: list[Event]) -> None:
+        """Finish the counter's current ticket as served (call-next implies it)."""
+        cs = self.state.counter(c.number)
+        t = self.state.tickets.get(cs.current) if cs.current else None
+        if t is None or t.status not in ACTIVE_STATES:
+            return
+        start = t.served_at or (t.periods[-1].start if t.periods else now)
+        called = next((p.start for p in reversed(t.periods) if p.state == CALLED), start)
+        until = now + timedelta(seconds=self.centre.rating_window_seconds)
+        self.emit(pending, "ticket.done", now, {
+            "ticket": t.id, "label": t.label, "field": t.field, "counter": c.number,
+            "officer": cs.officer, "service_seconds": max(0.0, (now - start).total_seconds()),
+            # how long the counter was taken by this citizen, call to finish: what the
+            # wait estimate needs (service_seconds is what reports call service time)
+            "occupied_seconds": max(0.0, (now - called).total_seconds()),
+            "rating_until": until.isoformat()})
+
+    def call(self, c: Counter, t: Ticket, now: datetime, pending: list[Event],
+             reason_vi: str, reason_en: str, out_of_order: str | None = None) -> dict[str, Any]:
+        cs = self.state.counter(c.number)
+        self.emit(pending, "ticket.called", now, {
+            "ticket": t.id, "label": t.label, "field": t.field, "counter": c.number,
+            "officer": cs.officer, "priority": t.priority, "reason_vi": reason_vi,
+            "reason_en": reason_en, "out_of_order": out_of_order})
+        return {"ticket": ticket_public(t, now), "reason_vi": reason_vi, "reason_en": reason_en}
+
+
+def _check_role(actor: Actor, kind: str) -> None:
+    allowed = _ROLES.get(kind, frozenset())
+    if actor.role == "admin" or actor.role in allowed:
+        return
+    raise refuse("forbidden", f"Thiết bị {actor.device} ({actor.role}) không được phép: {kind}",
+                 f"Device {actor.device} ({actor.role}) may not send {kind}")
+
+
+# -- commands ---------------------------------------------------------------------------
+def _take(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+          p: list[Event]) -> dict[str, Any]:
+    centre, s = e.centre, e.state
+    f = centre.field_by_code(str(b.get("field", "")))
+    if f is None:
+        raise refuse("unknown_field", f"Không có lĩnh vực {b.get('field')!r}",
+                     f"Unknown field {b.get('field')!r}")
+    proc = b.get("procedure")
+    if proc is not None and not any(x.id == proc for x in f.procedures):
+        raise refuse("unknown_procedure", f"Thủ tục {proc!r} không thuộc lĩnh vực {f.vi}",
+                     f"Procedure {proc!r} is not in field {f.en}")
+    prio = b.get("priority")
+    if prio is not None and not any(x.code == prio for x in centre.priority_categories):
+        raise refuse("unknown_priority", f"Không có diện ưu tiên {prio!r}",
+                     f"Unknown priority category {prio!r}")
+    if not e.open_all_hours and session_at(centre, now) is None:
+        vi, en = hours_text(centre, local(centre, now).isoweekday())
+        raise refuse("closed_hours", f"Ngoài giờ tiếp nhận. Giờ tiếp nhận hôm nay: {vi}",
+                     f"Outside opening hours. Today's hours: {en}", hours=vi)
+    issued = s.issued.get(f.code, 0)
+    if issued >= f.daily_cap:
+        raise refuse("cap_reached",
+                     f"Lĩnh vực {f.vi} đã hết số hôm nay ({f.daily_cap} số). Mời quay lại ngày làm việc sau",
+                     f"{f.en} has issued all {f.daily_cap} tickets for today; please come back "
+                     "on the next working day", cap=f.daily_cap)
+    kiosk = actor.kiosk or (actor.device if actor.role == "kiosk" else None)
+    if kiosk is not None:
+        for d in centre.devices:
+            st = s.devices.get(d.id, {}).get("status")
+            if d.role == "printer" and d.kiosk == kiosk and st in PRINTER_BLOCKING:
+                raise refuse("printer_unavailable",
+                             "Máy in vé đang gặp sự cố, xin vui lòng báo cán bộ hướng dẫn",
+                             "The ticket printer has a fault; please ask the staff", status=st)
+    number = s.last_number.get(f.code, 0) + 1
+    ahead = (len(s.waiting_priority.get(f.code, ())) if prio
+             else s.waiting_count(f.code))
+    est = estimate_wait_minutes(centre, s, f.code, prio, now)
+    label = e.label(f.code, number)
+    day = s.day
+    tid = f"{day.replace('-', '')}-{label}"
+    e.emit(p, "ticket.issued", now, {
+        "ticket": tid, "day": day, "field": f.code, "number": number, "label": label,
+        "priority": prio, "procedure": proc, "kiosk": kiosk, "ahead": ahead,
+        "estimate_minutes": est})
+    t = s.tickets[tid]
+    return {"ticket": ticket_public(t), "field_vi": f.vi, "field_en": f.en}
+
+
+def _open(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+          p: list[Event]) -> dict[str, Any]:
+    c = e.counter_for(actor, b)
+    officer = str(b.get("officer", ""))
+    if not any(o.id == officer for o in e.centre.officers):
+        raise refuse("unknown_officer", f"Mã cán bộ {officer!r} không có trong danh sách",
+                     f"Officer id {officer!r} is not on the staff list")
+    for other in e.state.counters.values():
+        if other.number != c.number and other.officer == officer and other.status != COUNTER_CLOSED:
+            raise refuse("officer_elsewhere", f"Cán bộ {officer} đang làm việc ở quầy {other.number}",
+                         f"Officer {officer} is signed in at counter {other.number}")
+    cs = e.state.counter(c.number)
+    if cs.status != COUNTER_CLOSED and cs.officer != officer:
+        raise refuse("counter_taken", f"Quầy {c.number} đang do cán bộ {cs.officer} làm việc",
+                     f"Counter {c.number} is signed in by {cs.officer}")
+    if cs.status == COUNTER_CLOSED:
+        e.emit(p, "counter.opened", now, {"counter": c.number, "officer": officer})
+    return {"counter": _counter_view(e, c.number)}
+
+
+def _counter_view(e: Engine, number: int) -> dict[str, Any]:
+    cs = e.state.counter(number)
+    cur = e.state.tickets.get(cs.current) if cs.current else None
+    return {"number": number, "status": cs.status, "officer": cs.officer,
+            "current": ticket_public(cur) if cur else None, "served": cs.served}
+
+
+def _close(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+           p: list[Event]) -> dict[str, Any]:
+    c = e.counter_for(actor, b)
+    cs = e.state.counter(c.number)
+    if cs.current is not None:
+        raise refuse("counter_busy", "Hãy kết thúc hoặc chuyển số đang phục vụ trước khi đóng quầy",
+                     "Finish or transfer the current ticket before closing the counter")
+    if cs.status != COUNTER_CLOSED:
+        e.emit(p, "counter.closed", now, {"counter": c.number, "officer": cs.officer})
+    return {"counter": _counter_view(e, c.number)}
+
+
+def _pause(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+           p: list[Event]) -> dict[str, Any]:
+    c = e.counter_for(actor, b)
+    cs = e.open_counter_state(c)
+    e.emit(p, "counter.paused", now, {"counter": c.number, "officer": cs.officer})
+    return {"counter": _counter_view(e, c.number)}
+
+
+def _resume(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+            p: list[Event]) -> dict[str, Any]:
+    c = e.counter_for(actor, b)
+    cs = e.state.counter(c.number)
+    if cs.status != COUNTER_PAUSED:
+        raise refuse("not_paused", f"Quầy {c.number} không tạm dừng", f"Counter {c.number} is not paused")
+    e.emit(p, "counter.resumed", now, {"counter": c.number, "officer": cs.officer})
+    return {"counter": _counter_view(e, c.number)}
+
+
+def _call_next(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+               p: list[Event]) -> dict[str, Any]:
+    c = e.counter_for(actor, b)
+    e.open_counter_state(c)
+    e.finish_current(c, now, p)
+    choice = policy.choose(e.centre, e.state, c)
+    if choice is None:
+        return {"ticket": None, "message_vi": "Không còn công dân nào đang chờ",
+                "message_en": "Nobody is waiting"}
+    return e.call(c, choice.ticket, now, p, choice.reason_vi, choice.reason_en)
+
+
+def _call_ticket(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+                 p: list[Event]) -> dict[str, Any]:
+    c = e.counter_for(actor, b)
+    e.open_counter_state(c)
+    reason = str(b.get("reason", "")).strip()
+    if not reason:
+        raise refuse("reason_required", "Gọi số không theo thứ tự cần ghi lý do",
+                     "Calling a ticket out of order needs a reason")
+    t = e.find_ticket(str(b.get("ticket", "")))
+    if t.status != WAITING:
+        raise refuse("invalid_state", f"Số {t.label} không ở trạng thái chờ", f"Ticket {t.label} is not waiting")
+    if t.target_counter is not None and t.target_counter != c.number:
+        raise refuse("wrong_counter", f"Số {t.label} đã được chuyển đến quầy {t.target_counter}",
+                     f"Ticket {t.label} was transferred to counter {t.target_counter}")
+    if t.target_counter is None and t.field not in c.fields:
+        raise refuse("wrong_counter", f"Quầy {c.number} không phục vụ lĩnh vực của số {t.label}",
+                     f"Counter {c.number} does not serve the field of {t.label}")
+    e.finish_current(c, now, p)
+    return e.call(c, t, now, p, f"gọi ngoài thứ tự: {reason}", f"called out of order: {reason}",
+                  out_of_order=reason)
+
+
+def _simple(kind: str, allowed: frozenset[str]) -> Any:
+    def run(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+            p: list[Event]) -> dict[str, Any]:
+        c = e.counter_for(actor, b)
+        cs = e.open_counter_state(c) if kind != "ticket.done" else e.state.counter(c.number)
+        t = e.current_ticket(c, allowed)
+        if kind == "ticket.done":
+            e.finish_current(c, now, p)
+        else:
+            e.emit(p, kind, now, {"ticket": t.id, "label": t.label, "field": t.field,
+                                  "counter": c.number, "officer": cs.officer})
+        return {"ticket": ticket_public(t, now), "counter": _counter_view(e, c.number)}
+    return run
+
+
+def _unhold(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+            p: list[Event]) -> dict[str, Any]:
+    c = e.counter_for(actor, b)
+    cs = e.open_counter_state(c)
+    t = e.find_ticket(str(b.get("ticket", "")))
+    if t.status != HELD or t.counter != c.number:
+        raise refuse("invalid_state", f"Số {t.label} không được giữ ở quầy {c.number}",
+                     f"Ticket {t.label} is not held at counter {c.number}")
+    if cs.current is not None:
+        raise refuse("counter_busy", "Hãy kết thúc số đang phục vụ trước", "Finish the current ticket first")
+    e.emit(p, "ticket.unheld", now, {"ticket": t.id, "label": t.label, "field": t.field,
+                                     "counter": c.number, "officer": cs.officer})
+    return {"ticket": ticket_public(t, now)}
+
+
+def _transfer(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+              p: list[Event]) -> dict[str, Any]:
+    c = e.counter_for(actor, b)
+    cs = e.open_counter_state(c)
+    t = e.current_ticket(c, frozenset({CALLED, SERVING}))
+    to_field, to_counter = b.get("to_field"), b.get("to_counter")
+    if (to_field is None) == (to_counter is None):
+        raise refuse("bad_request", "Chọn chuyển sang một lĩnh vực hoặc một quầy",
+                     "Transfer to either a field or a counter")
+    if to_field is not None and e.centre.field_by_code(str(to_field)) is None:
+        raise refuse("unknown_field", f"Không có lĩnh vực {to_field!r}", f"Unknown field {to_field!r}")
+    if to_field == t.field:
+        raise refuse("bad_request", "Số này đã thuộc lĩnh vực đó", "The ticket is already in that field")
+    if to_counter is not None:
+        if e.centre.counter_by_number(int(to_counter)) is None:
+            raise refuse("unknown_counter", f"Không có quầy số {to_counter}", f"There is no counter {to_counter}")
+        if int(to_counter) == c.number:
+            raise refuse("bad_request", "Không thể chuyển đến chính quầy này",
+                         "Cannot transfer to the same counter")
+    e.emit(p, "ticket.transferred", now, {
+        "ticket": t.id, "label": t.label, "field": t.field, "counter": c.number,
+        "officer": cs.officer, "to_field": to_field,
+        "to_counter": None if to_counter is None else int(to_counter)})
+    return {"ticket": ticket_public(t, now)}
+
+
+def _cancel(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+            p: list[Event]) -> dict[str, Any]:
+    t = e.find_ticket(str(b.get("ticket", "")))
+    if t.status in FINAL_STATES:
+        raise refuse("invalid_state", f"Số {t.label} đã kết thúc", f"Ticket {t.label} is already closed")
+    e.emit(p, "ticket.cancelled", now, {"ticket": t.id, "label": t.label, "field": t.field,
+                                        "reason": str(b.get("reason", ""))})
+    return {"ticket": ticket_public(t)}
+
+
+def _rate(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+          p: list[Event]) -> dict[str, Any]:
+    c = e.counter_for(actor, b)
+    value = b.get("value")
+    level = next((lv for lv in e.centre.rating_scale if lv.value == value), None)
+    if level is None:
+        raise refuse("bad_value", f"Mức đánh giá {value!r} không có trong thang",
+                     f"Rating {value!r} is not on the scale")
+    cs = e.state.counter(c.number)
+    w = cs.rating
+    if w is None or now > w.until:
+        raise refuse("no_rating_window", "Không có lượt phục vụ nào đang chờ đánh giá",
+                     "There is no service waiting for a rating")
+    t = e.state.tickets[w.ticket]
+    e.emit(p, "rating.given", now, {
+        "ticket": w.ticket, "label": t.label, "counter": c.number, "officer": w.officer,
+        "field": w.field, "value": level.value, "satisfied": level.satisfied})
+    return {"ticket": w.ticket, "value": level.value, "thanks_vi": "Cảm ơn quý vị đã đánh giá",
+            "thanks_en": "Thank you for your rating"}
+
+
+def _device_status(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+                   p: list[Event]) -> dict[str, Any]:
+    status = str(b.get("status", ""))
+    known = {"ok", "paper_near_end", "paper_out", "cover_open", "offline", "error",
+             "connected", "disconnected"}
+    if status not in known:
+        raise refuse("bad_value", f"Trạng thái {status!r} không hợp lệ", f"Unknown status {status!r}")
+    old = e.state.devices.get(actor.device, {})
+    body = {"device": actor.device, "role": actor.role, "status": status,
+            "detail_vi": str(b.get("detail_vi", "")), "detail_en": str(b.get("detail_en", ""))}
+    if old.get("status") != status or old.get("detail_vi") != body["detail_vi"]:
+        e.emit(p, "device.status", now, body)
+    return {"device": actor.device, "status": status}
+
+
+def _printed(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+             p: list[Event]) -> dict[str, Any]:
+    t = e.find_ticket(str(b.get("ticket", "")))
+    if not t.printed:
+        e.emit(p, "ticket.printed", now, {"ticket": t.id, "label": t.label,
+                                          "printer": actor.device, "reprint": bool(b.get("reprint"))})
+    return {"ticket": t.id}
+
+
+def _print_failed(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+                  p: list[Event]) -> dict[str, Any]:
+    t = e.find_ticket(str(b.get("ticket", "")))
+    if not t.printed and not t.print_failed:
+        e.emit(p, "ticket.print_failed", now, {"ticket": t.id, "label": t.label,
+                                               "printer": actor.device,
+                                               "reason": str(b.get("reason", ""))})
+    return {"ticket": t.id}
+
+
+def _tick(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+          p: list[Event]) -> dict[str, Any]:
+    return {"day": e.state.day}
+
+
+def _skip_numbers(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+                  p: list[Event]) -> dict[str, Any]:
+    """Jump today's numbering ``by`` numbers in every field (after a same-day restore)."""
+    by = int(b.get("by", 100))
+    last = {f.code: e.state.last_number.get(f.code, 0) + by for f in e.centre.fields}
+    e.emit(p, "numbers.skipped", now, {"last_number": last, "by": by,
+                                       "reason": str(b.get("reason", ""))})
+    return {"last_number": last}
+
+
+_COMMANDS: dict[str, Any] = {
+    "ticket.take": _take,
+    "ticket.cancel": _cancel,
+    "counter.open": _open,
+    "counter.close": _close,
+    "counter.pause": _pause,
+    "counter.resume": _resume,
+    "counter.call_next": _call_next,
+    "counter.call_ticket": _call_ticket,
+    "counter.recall": _simple("ticket.recalled", frozenset({CALLED, SERVING})),
+    "counter.start": _simple("ticket.serving", frozenset({CALLED})),
+    "counter.finish": _simple("ticket.done", frozenset({CALLED, SERVING})),
+    "counter.no_show": _simple("ticket.no_show", frozenset({CALLED})),
+    "counter.hold": _simple("ticket.held", frozenset({CALLED, SERVING})),
+    "counter.unhold": _unhold,
+    "counter.transfer": _transfer,
+    "rating.submit": _rate,
+    "device.status": _device_status,
+    "printer.printed": _printed,
+    "printer.failed": _print_failed,
+    "hub.tick": _tick,
+    "hub.skip_numbers": _skip_numbers,
+}
+COMMAND_TYPES = frozenset(_COMMANDS)
+
+_COUNTER = frozenset({"counter", "manager"})
+_ROLES: dict[str, frozenset[str]] = {
+    "ticket.take": frozenset({"kiosk", "manager"}),
+    "ticket.cancel": frozenset({"manager"}),
+    **{k: _COUNTER for k in _COMMANDS if k.startswith("counter.")},
+    "rating.submit": frozenset({"rating"}),
+    "device.status": frozenset({"kiosk", "printer", "display", "counter", "rating", "manager"}),
+    "printer.printed": frozenset({"printer"}),
+    "printer.failed": frozenset({"printer"}),
+    "hub.tick": frozenset(),
+    "hub.skip_numbers": frozenset(),
+}

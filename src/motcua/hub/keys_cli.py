@@ -1,0 +1,174 @@
+"""``motcua keys``: the hub's CURVE key and the allow-list of device keys.
+
+    motcua keys init    [--data var]                 hub key pair + an admin key for local tools
+    motcua keys enrol   DEVICE [--role R] [--counter N] [--kiosk K] [--data var] [--out DIR]
+    motcua keys list    [--data var]
+    motcua keys revoke  DEVICE [--data var]
+
+Keys live in ``DATA/keys``: ``hub.key`` (public), ``hub.key_secret`` (0600), and
+``devices.json``, the allow-list the hub reloads within seconds of a change. Enrolling
+writes the device's own pair and a copy of ``hub.key`` into its folder, ready to copy
+onto the device. Revoking takes effect on open sessions too (the hub checks every message).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from motcua.core.centre.load import load_centre
+from motcua.hub.security import write_key_pair
+from motcua.paths import SAMPLE_CONFIG
+
+ROLES = ("kiosk", "printer", "display", "counter", "rating", "manager", "province", "admin")
+DEFAULT_CONFIG = SAMPLE_CONFIG
+
+
+def _load(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {"devices": []}
+    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return data
+
+
+def _save(path: Path, data: dict[str, Any]) -> None:
+    """Write atomically: the hub may be reading the file at this very moment."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def init(keys: Path) -> None:
+    if not (keys / "hub.key_secret").exists():
+        write_key_pair(keys, "hub")
+        print(f"Đã tạo khoá máy chủ / hub key created: {keys / 'hub.key'}")
+    else:
+        print(f"Khoá máy chủ đã có / hub key exists: {keys / 'hub.key'}")
+    if not any(d["device"] == "admin" and not d.get("revoked")
+               for d in _load(keys / "devices.json")["devices"]):
+        enrol(keys, "admin", "admin", None, None, keys)
+
+
+PROGRAM = {"kiosk": "kiosk", "printer": "printer node", "display": "display",
+           "counter": "counter", "rating": "rating", "manager": "live"}
+
+
+def device_config(device: str, role: str, counter: int | None, kiosk: str | None,
+                  hub: str, out: Path) -> str:
+    """The device's own settings file: who it is, where the hub is, its keys, how to run."""
+    lines = ["# motcua: cấu hình thiết bị / device configuration (motcua keys enrol)",
+             f'device = "{device}"', f'role = "{role}"']
+    if counter is not None:
+        lines.append(f"counter = {counter}")
+    if kiosk:
+        lines.append(f'kiosk = "{kiosk}"')
+    lines += [f'hub = "{hub}"', "command_port = 5570", "event_port = 5571",
+              f'keys = "{out}"']
+    program = PROGRAM.get(role)
+    if program is not None:
+        args = f"--hub {hub} --keys {out} --device {device}"
+        if role in ("counter", "rating") and counter is not None:
+            args += f" --counter {counter}"
+        if role == "printer":
+            args += " --link serial:/dev/motcua-printer"
+        lines.append(f"# chạy / run: motcua {program} {args}")
+    return "\n".join(lines) + "\n"
+
+
+def enrol(keys: Path, device: str, role: str, counter: int | None, kiosk: str | None,
+          out: Path, hub: str = "127.0.0.1") -> Path:
+    if not (keys / "hub.key").exists():
+        raise SystemExit("Chưa có khoá máy chủ: chạy 'motcua keys init' trước / "
+                         "no hub key yet: run 'motcua keys init' first")
+    if role not in ROLES:
+        raise SystemExit(f"Vai trò không hợp lệ / unknown role {role!r} (known: {', '.join(ROLES)})")
+    if role in ("counter", "rating") and counter is None:
+        raise SystemExit(f"Vai trò {role} cần --counter / role {role} needs --counter")
+    if role == "printer" and not kiosk:
+        raise SystemExit("Máy in cần --kiosk / a printer needs --kiosk")
+    data = _load(keys / "devices.json")
+    for d in data["devices"]:
+        if d["device"] == device and not d.get("revoked"):
+            d["revoked"] = True  # re-enrolling replaces the old key
+            d["revoked_at"] = datetime.now().astimezone().isoformat()
+    public, _secret = write_key_pair(out, device)
+    if out != keys:
+        (out / "hub.key").write_text((keys / "hub.key").read_text("ascii"), "ascii")
+        (out / "device.toml").write_text(device_config(device, role, counter, kiosk, hub, out),
+                                         "utf-8")
+    data["devices"].append({"device": device, "role": role, "counter": counter, "kiosk": kiosk,
+                            "public_key": public.decode("ascii"),
+                            "enrolled_at": datetime.now().astimezone().isoformat()})
+    _save(keys / "devices.json", data)
+    print(f"Đã cấp quyền / enrolled {device} ({role}); khoá / keys in {out}")
+    return out
+
+
+def revoke(keys: Path, device: str) -> int:
+    data = _load(keys / "devices.json")
+    n = 0
+    for d in data["devices"]:
+        if d["device"] == device and not d.get("revoked"):
+            d["revoked"] = True
+            d["revoked_at"] = datetime.now().astimezone().isoformat()
+            n += 1
+    if n == 0:
+        print(f"Không có thiết bị đang được cấp quyền tên {device!r} / no active device {device!r}",
+              file=sys.stderr)
+        return 1
+    _save(keys / "devices.json", data)
+    print(f"Đã thu hồi / revoked {device}")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="motcua keys", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", default="var", help="thư mục dữ liệu của hub / hub data folder")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("init", help="tạo khoá máy chủ / create the hub key")
+    e = sub.add_parser("enrol", help="cấp quyền thiết bị / enrol a device")
+    e.add_argument("device")
+    e.add_argument("--role", choices=ROLES, help="mặc định lấy từ centre.toml / default from centre.toml")
+    e.add_argument("--counter", type=int)
+    e.add_argument("--kiosk")
+    e.add_argument("--out", type=Path, help="thư mục ghi khoá thiết bị / where to write its keys")
+    e.add_argument("--hub", default="127.0.0.1",
+                   help="địa chỉ hub mà thiết bị sẽ kết nối / the hub address the device uses")
+    e.add_argument("--config", default=str(DEFAULT_CONFIG))
+    sub.add_parser("list", help="liệt kê / list")
+    r = sub.add_parser("revoke", help="thu hồi / revoke")
+    r.add_argument("device")
+    args = p.parse_args(argv)
+    keys = Path(args.data) / "keys"
+    keys.mkdir(parents=True, exist_ok=True)
+    if args.cmd == "init":
+        init(keys)
+        return 0
+    if args.cmd == "enrol":
+        role, counter, kiosk = args.role, args.counter, args.kiosk
+        known = load_centre(args.config).device_by_id(args.device)
+        if known is not None:
+            role = role or known.role
+            counter = counter if counter is not None else known.counter
+            kiosk = kiosk or known.kiosk
+        if role is None:
+            print("Thiết bị không có trong centre.toml: cần --role / not in centre.toml: give --role",
+                  file=sys.stderr)
+            return 2
+        enrol(keys, args.device, role, counter, kiosk, args.out or keys / "devices" / args.device,
+              args.hub)
+        return 0
+    if args.cmd == "list":
+        for d in _load(keys / "devices.json")["devices"]:
+            state = "THU HỒI / revoked" if d.get("revoked") else "hiệu lực / active"
+            extra = f" quầy/counter {d['counter']}" if d.get("counter") else ""
+            print(f"{d['device']:<16} {d['role']:<9}{extra:<12} {d['public_key'][:10]}…  {state}")
+        return 0
+    return revoke(keys, args.device)

@@ -1,0 +1,134 @@
+"""Home: the fields as big tiles with how many wait for each, priority path, lookup."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QWidget
+
+from motcua.core.centre.model import Centre
+from motcua.kiosk.model import Context, cap_reached, hours_today
+from motcua.kiosk.strings import pick, tr
+from motcua.kiosk.theme import Metrics
+from motcua.kiosk.widgets import Screen, Tile, clear_layout, grid_columns, label
+
+
+class FieldGrid(QWidget):
+    """One tile per field of the centre: prefix badge, name, waiting count.
+
+    Tiles are rebuilt only when the centre's fields change (a new snapshot after an
+    edit at the hub); events only update the counts.
+    """
+
+    chosen = Signal(str)
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(16)
+        self.tiles: dict[str, Tile] = {}
+        self._fields_key: tuple[tuple[str, str, str], ...] = ()
+        self._columns = 2
+        self._badge_px = 70
+        self._title_px = 0
+
+    def apply_metrics(self, m: Metrics) -> None:
+        self._columns = m.field_columns if len(self.tiles) > 4 else 1
+        self._badge_px = m.badge_px + 30
+        self._title_px = m.tile_title_px
+        for tile in self.tiles.values():
+            tile.set_badge_size(self._badge_px)
+            tile.set_title_px(self._title_px)
+        grid_columns(self.grid, list(self.tiles.values()), self._columns)
+
+    def _rebuild(self, centre: Centre) -> None:
+        clear_layout(self.grid)
+        self.tiles = {}
+        for f in centre.fields:
+            tile = Tile("field", badge=f.prefix, min_height=120)
+            tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            tile.set_badge_size(self._badge_px)
+            tile.set_title_px(self._title_px)
+            tile.setObjectName(f"field-{f.code}")
+            tile.clicked.connect(lambda _=False, code=f.code: self.chosen.emit(code))
+            self.tiles[f.code] = tile
+        grid_columns(self.grid, list(self.tiles.values()), self._columns)
+
+    def refresh(self, enabled: bool) -> None:
+        """Texts, counts and enabled state from the context's view."""
+        view = self.ctx.view
+        if view is None:
+            return
+        key = tuple((f.code, f.prefix, f.vi) for f in view.centre.fields)
+        if key != self._fields_key:
+            self._fields_key = key
+            self._rebuild(view.centre)
+        lang = self.ctx.lang
+        for f in view.centre.fields:
+            tile = self.tiles[f.code]
+            full = cap_reached(view, f)
+            sub = (tr("home.cap_reached", lang) if full
+                   else tr("home.waiting", lang, n=view.waiting(f.code)))
+            tile.set_texts(pick(lang, f.vi, f.en), sub)
+            tile.setEnabled(enabled and not full)
+
+
+class HomeScreen(Screen):
+    """The screen a citizen sees first and that every idle screen returns to."""
+
+    name = "home"
+    field_chosen = Signal(str)
+    priority_clicked = Signal()
+    lookup_clicked = Signal()
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.prompt = label("", "prompt", align=Qt.AlignmentFlag.AlignCenter)
+        self.outer.addWidget(self.prompt)
+        self.cannot_take = label("", "fault", align=Qt.AlignmentFlag.AlignCenter)
+        self.cannot_take.hide()
+        self.outer.addWidget(self.cannot_take)
+        self.fields = FieldGrid(ctx)
+        self.fields.chosen.connect(self.field_chosen)
+        self.field_buttons = self.fields.tiles
+        self.outer.addWidget(self.fields, 1)
+        row = QHBoxLayout()
+        row.setSpacing(16)
+        self.priority_button = Tile("priority", min_height=130)
+        self.priority_button.setObjectName("priority")
+        self.priority_button.clicked.connect(self.priority_clicked)
+        self.lookup_button = Tile("lookup", min_height=130)
+        self.lookup_button.setObjectName("lookup")
+        self.lookup_button.clicked.connect(self.lookup_clicked)
+        row.addWidget(self.priority_button, 1)
+        row.addWidget(self.lookup_button, 1)
+        self.outer.addLayout(row)
+        self.hours = label("", "note", align=Qt.AlignmentFlag.AlignCenter)
+        self.outer.addWidget(self.hours)
+
+    def apply_metrics(self, m: Metrics) -> None:
+        super().apply_metrics(m)
+        self.fields.apply_metrics(m)
+
+    def refresh(self) -> None:
+        ctx = self.ctx
+        lang = ctx.lang
+        can_take = ctx.state.can_take
+        self.prompt.setText(tr("home.prompt", lang))
+        self.cannot_take.setText(tr("home.cannot_take", lang))
+        problem = ctx.view is not None and not can_take
+        self.prompt.setVisible(not problem)
+        self.cannot_take.setVisible(problem)
+        self.fields.refresh(can_take)
+        self.field_buttons = self.fields.tiles
+        centre = ctx.centre
+        groups = ""
+        if centre is not None:
+            groups = ", ".join(pick(lang, c.vi, c.en) for c in centre.priority_categories)
+        self.priority_button.set_texts(tr("home.priority", lang), groups)
+        self.priority_button.setEnabled(can_take and centre is not None
+                                        and bool(centre.priority_categories))
+        self.lookup_button.set_texts(tr("home.lookup", lang), tr("home.lookup_sub", lang))
+        self.lookup_button.setEnabled(centre is not None)
+        self.hours.setText(hours_today(centre, ctx.clock(), lang) if centre is not None else "")

@@ -1,0 +1,12 @@
+"""Where a source checkout keeps the sample centre and the bundled assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ASSETS_DIR = PACKAGE_DIR / "assets"
+FONT_DIR = ASSETS_DIR / "fonts"
+# src/motcua -> the checkout's root; only a source checkout has config/ there.
+CHECKOUT_DIR = PACKAGE_DIR.parent.parent
+SAMPLE_CONFIG = CHECKOUT_DIR / "config" / "centre.toml"

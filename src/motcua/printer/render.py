@@ -1,0 +1,322 @@
+"""Render a :class:`~motcua.printer.ticket.TicketPrint` to the exact ESC/POS bytes of one ticket.
+
+Three ways to get Vietnamese onto paper:
+
+``raster`` (default, always right)
+    Each Vietnamese line is drawn with the bundled DejaVu Sans font into a 1-bit bitmap
+    and sent as ``GS v 0``. Only ink is sent: blank rows above and below a line become a
+    paper feed (``ESC J``), blank columns are cut off and the line is centred with
+    ``ESC a``. Plain ASCII lines (the date), the big number and the QR code stay native
+    printer commands.
+``tcvn3`` (smallest)
+    Text in the Epson TCVN-3 tables (``ESC t 30`` lower case, ``ESC t 31`` capitals).
+``cp1258``
+    Text in Windows-1258 with combining tone marks (``ESC t 52`` on Epson).
+
+Native commands (styles, QR, cut) come from python-escpos' ``Dummy`` printer. Text bytes
+are encoded here (:mod:`motcua.printer.codepages`), never by python-escpos' magic encoder, whose
+code-page state goes stale after ``ESC @``.
+"""
+
+from __future__ import annotations
+
+import logging
+import textwrap
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal, get_args
+
+from escpos.constants import QR_ECLEVEL_M
+from escpos.magicencode import MagicEncode
+from escpos.printer import Dummy
+from PIL import Image, ImageDraw, ImageFont
+
+from motcua.core.text import nfc
+from motcua.printer.codepages import decode_bytes, encode_cp1258, encode_tcvn3
+from motcua.printer.parse import parse_all
+from motcua.printer.profile import PrinterProfile, code_tables, escpos_profile, get_profile
+from motcua.printer.ticket import TICKET_TEMPLATE, Align, Block, Line, TicketPrint, fill
+
+__all__ = [
+    "MODES",
+    "Mode",
+    "decode_text",
+    "draw_text",
+    "font_path",
+    "load_font",
+    "render",
+    "render_line_image",
+]
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["raster", "tcvn3", "cp1258"]
+MODES: tuple[str, ...] = get_args(Mode)
+
+INIT = b"\x1b@"
+CANCEL_CHINESE = b"\x1c."
+_ALIGN_CODE = {"left": 0, "center": 1, "right": 2}
+
+
+def font_path(bold: bool = False) -> Path:
+    """Path of the bundled DejaVu Sans font (full Vietnamese coverage)."""
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return Path(str(resources.files("motcua").joinpath("assets", "fonts", name)))
+
+
+@lru_cache(maxsize=32)
+def load_font(px: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    """The bundled DejaVu Sans at ``px`` dots (cached)."""
+    return ImageFont.truetype(str(font_path(bold)), px)
+
+
+class _Writer:
+    """python-escpos ``Dummy`` plus the printer state we set, so nothing is sent twice."""
+
+    def __init__(self, profile: PrinterProfile) -> None:
+        self.profile = profile
+        self.p = Dummy()
+        # python-escpos only accepts profile names; install ours and rebuild the magic
+        # encoder from it so even a stray p.text() could only pick tables 0/30/31.
+        self.p.profile = escpos_profile(profile)
+        self.p.magic = MagicEncode(self.p)
+        # State right after ESC @ (the code table is left unknown: a memory switch may
+        # have changed the printer's default, so the first text always selects one).
+        self.align: str = "left"
+        self.bold = False
+        self.size = 1
+        self.table: int | None = None
+        self.pending_feed = 0
+
+    def raw(self, data: bytes) -> None:
+        self.flush_feed()
+        self.p._raw(data)
+
+    def style(self, align: str | None = None, bold: bool | None = None,
+              size: int | None = None) -> None:
+        self.flush_feed()  # keep the byte order the order things happen on paper
+        if align is not None and align != self.align:
+            self.p.set(align=align)
+            self.align = align
+        if bold is not None and bold != self.bold:
+            self.p.set(bold=bold)
+            self.bold = bold
+        if size is not None and size != self.size:
+            self.p.set(custom_size=True, width=size, height=size)
+            self.size = size
+
+    def table_select(self, table: int) -> None:
+        if table != self.table:
+            self.raw(b"\x1bt" + bytes((table,)))
+            self.table = table
+
+    def feed(self, dots: int) -> None:
+        """Queue a paper feed; consecutive feeds are merged into one ``ESC J``."""
+        self.pending_feed += max(0, dots)
+
+    def flush_feed(self) -> None:
+        dots, self.pending_feed = self.pending_feed, 0
+        while dots > 0:
+            step = min(dots, 255)
+            self.p._raw(b"\x1bJ" + bytes((step,)))
+            dots -= step
+
+    def output(self) -> bytes:
+        self.flush_feed()
+        return bytes(self.p.output)
+
+
+# ----------------------------------------------------------------- text modes
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width=max(1, width), break_long_words=True) or [""]
+
+
+def _encode(w: _Writer, mode: Mode, text: str) -> bytes:
+    """Encode ``text`` for the current mode, emitting table switches through ``w``."""
+    prof = w.profile
+    if mode == "tcvn3":
+        start = w.table if w.table in (prof.tcvn3_lower, prof.tcvn3_upper) else None
+        if start is None:
+            w.table_select(prof.tcvn3_lower)
+            start = prof.tcvn3_lower
+        data, w.table = encode_tcvn3(text, start, prof.tcvn3_lower, prof.tcvn3_upper)
+        return data
+    if mode == "cp1258":
+        w.table_select(prof.cp1258_table)
+        return encode_cp1258(text)
+    w.table_select(prof.ascii_table)
+    return text.encode("ascii", errors="replace")
+
+
+def _text_line(w: _Writer, mode: Mode, line: Line) -> None:
+    size = max(1, min(line.size, 8, w.profile.columns // max(1, len(line.text))))
+    w.style(align=line.align, bold=line.bold, size=size)
+    for part in _wrap(line.text, w.profile.columns // size):
+        w.flush_feed()
+        # encode first: it may emit an ESC t switch that must precede the text bytes
+        data = _encode(w, mode, part)
+        w.raw(data + b"\n")
+
+
+# ----------------------------------------------------------------- raster mode
+
+
+def _pixel_wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Greedy word wrap by drawn width in dots."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if current and font.getlength(candidate) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    lines.append(current)
+    return lines
+
+
+INK_THRESHOLD = 100
+"""Grey level (0-255) from which an anti-aliased dot is printed black."""
+
+
+def draw_text(text: str, font: ImageFont.FreeTypeFont, width: int, height: int,
+              origin: tuple[int, int]) -> Image.Image:
+    """Draw ``text`` (baseline-left at ``origin``) into a 1-bit image, 1 = ink.
+
+    Drawn anti-aliased, then thresholded: FreeType's own 1-bit rendering shrinks the
+    horn of Ư to a one-dot nub at 20 px in DejaVu Sans Bold, so "Ưu tiên" read "Uu tiên".
+    """
+    grey = Image.new("L", (width, height), 0)
+    ImageDraw.Draw(grey).text(origin, text, font=font, fill=255, anchor="ls")
+    return grey.point(lambda v: 255 if v >= INK_THRESHOLD else 0).convert("1")
+
+
+def render_line_image(text: str, px: int, bold: bool) -> tuple[Image.Image, int, int]:
+    """Draw one line of text as a 1-bit image (1 = ink), cropped to its ink.
+
+    Returns (image, top, pitch): ``top`` is how many blank rows were cut above the ink
+    inside the line's box, and ``pitch`` the full line height in dots, so the caller
+    can feed paper for the blank rows instead of sending them.
+    """
+    font = load_font(px, bold)
+    ascent, descent = font.getmetrics()
+    pitch = ascent + descent + max(2, px // 6)
+    width = int(font.getlength(text)) + 4
+    canvas = draw_text(text, font, max(8, width), pitch, (1, ascent + max(1, px // 12)))
+    box = canvas.getbbox()
+    if box is None:
+        return Image.new("1", (8, 0), 0), pitch, pitch
+    left, top, right, bottom = box
+    left8 = left - left % 8
+    right8 = right + (-(right - left8)) % 8
+    if right8 > canvas.width:
+        wider = Image.new("1", (right8, pitch), 0)
+        wider.paste(canvas, (0, 0))
+        canvas = wider
+    return canvas.crop((left8, top, right8, bottom)), top, pitch
+
+
+def _raster(w: _Writer, image: Image.Image, align: Align) -> None:
+    """Send a 1-bit image as ``GS v 0``, positioned by ``ESC a`` or by left padding."""
+    if image.height == 0:
+        return
+    dots = w.profile.dots
+    if image.width > dots:
+        image = image.crop((0, 0, dots, image.height))
+    if w.profile.raster_align == "pad" and align != "left":
+        offset = (dots - image.width) // (2 if align == "center" else 1)
+        offset -= offset % 8
+        padded = Image.new("1", (offset + image.width, image.height), 0)
+        padded.paste(image, (offset, 0))
+        image, align = padded, "left"
+    w.style(align=align)
+    width_bytes = image.width // 8
+    header = b"\x1dv0\x00" + width_bytes.to_bytes(2, "little") + image.height.to_bytes(2, "little")
+    w.raw(header + image.tobytes())
+
+
+def _raster_text(w: _Writer, line: Line) -> None:
+    font = load_font(line.px, line.bold)
+    for part in _pixel_wrap(line.text, font, w.profile.dots - 16):
+        image, top, pitch = render_line_image(part, line.px, line.bold)
+        w.feed(top)
+        _raster(w, image, line.align)
+        w.feed(pitch - top - image.height)
+
+
+def _is_native_ascii(text: str) -> bool:
+    return all(" " <= ch <= "~" for ch in text)
+
+
+# ----------------------------------------------------------------- public API
+
+
+def render(
+    ticket: TicketPrint,
+    mode: Mode | str = "raster",
+    profile: PrinterProfile | str = "default",
+    template: tuple[Block, ...] = TICKET_TEMPLATE,
+) -> bytes:
+    """Return the exact ESC/POS bytes of one ticket, from ``ESC @`` to the cut."""
+    if mode not in MODES:
+        raise ValueError(
+            f"Chế độ in '{mode}' không có (chọn: {', '.join(MODES)}) / "
+            f"unknown print mode '{mode}' (choose: {', '.join(MODES)})"
+        )
+    prof = get_profile(profile)
+    m: Mode = mode  # type: ignore[assignment]
+    w = _Writer(prof)
+    w.raw(INIT)
+    if prof.cancel_chinese:
+        w.raw(CANCEL_CHINESE)
+    for line in fill(ticket, template):
+        if line.kind == "rule":
+            w.style(align=line.align, bold=False, size=1)
+            w.raw(_encode(w, m, "-" * (prof.columns // 3)) + b"\n")
+        elif line.kind == "qr":
+            w.style(align=line.align)
+            w.flush_feed()
+            w.p.qr(line.text, native=True, size=prof.qr_module, ec=QR_ECLEVEL_M)
+        elif line.kind == "cut":
+            w.flush_feed()
+            w.p.cut(mode=prof.cut)
+        elif m != "raster":
+            _text_line(w, m, line)
+        elif _is_native_ascii(line.text):
+            _text_line(w, "raster", line)
+        elif line.kind == "number":
+            # A non-ASCII prefix (e.g. "Đ") cannot use the native font: draw it big.
+            _raster_text(w, Line("text", line.text, line.align, bold=True, px=24 * 4))
+        else:
+            _raster_text(w, line)
+        w.feed(line.gap)
+    return w.output()
+
+
+def decode_text(data: bytes, profile: PrinterProfile | str = "default") -> str:
+    """Text a text-mode ticket prints, one printed line per line (for round-trip tests).
+
+    Every non-text command is skipped; text bytes are decoded with the code table the
+    stream selected at that point (``ESC t``), as the printer would.
+    """
+    tables = code_tables(get_profile(profile))
+    lines: list[str] = []
+    current: list[str] = []
+    table = 0
+    for cmd in parse_all(data):
+        if cmd.name == "ESC t":
+            table = cmd.args[0]
+        elif cmd.name == "ESC @":
+            table = 0
+        elif cmd.name == "text":
+            current.append(decode_bytes(cmd.args, tables.get(table, "cp437")))
+        elif cmd.name == "LF":
+            lines.append(nfc("".join(current)))
+            current.clear()
+    if current:
+        lines.append(nfc("".join(current)))
+    return "\n".join(lines)

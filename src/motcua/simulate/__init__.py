@@ -1,0 +1,1 @@
+"""A simulated day driven through the real protocol (``motcua simulate``)."""

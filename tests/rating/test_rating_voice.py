@@ -1,0 +1,62 @@
+"""The spoken rating prompt, through a recording sink (no loudspeaker)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from motcua.rating.voice_prompt import PROMPT_CLIP, VoicePrompt
+from motcua.voice.wav import read_wav, silence, write_wav
+
+
+class RecordingSink:
+    name = "recording"
+
+    def __init__(self) -> None:
+        self.played: list[float] = []
+        self.gate = threading.Event()
+
+    def play(self, wav: Path, duration: float) -> bool:
+        assert read_wav(wav).duration == duration
+        self.played.append(duration)
+        self.gate.wait(5)
+        return True
+
+
+def wait_for(predicate, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + 5
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
+
+
+def test_the_prompt_is_spoken_from_a_recorded_clip(tmp_path: Path) -> None:
+    assert PROMPT_CLIP == "quý vị có hài lòng với cách phục vụ"
+    write_wav(tmp_path / "recorded" / f"{PROMPT_CLIP}.wav", silence(0.4, 22050))
+    sink = RecordingSink()
+    prompt = VoicePrompt(tmp_path, sink=sink, generate_missing=False)
+    try:
+        prompt.ask()
+        wait_for(lambda: len(sink.played) == 1, "the prompt")
+        prompt.ask()  # asked again while the first is still playing ...
+        prompt.ask()  # ... and again: one more prompt, not two
+        sink.gate.set()
+        wait_for(lambda: prompt.played == 2, "the second prompt")
+        time.sleep(0.05)
+        assert len(sink.played) == 2
+        assert sink.played[0] >= 0.4 and prompt.errors == []
+    finally:
+        sink.gate.set()
+        prompt.close()
+
+
+def test_a_missing_clip_is_reported_in_words_not_raised(tmp_path: Path) -> None:
+    sink = RecordingSink()
+    prompt = VoicePrompt(tmp_path, sink=sink, generate_missing=False)
+    try:
+        prompt.ask()
+        wait_for(lambda: prompt.errors, "the error")
+        assert "thiếu" in prompt.errors[0] and sink.played == []
+    finally:
+        prompt.close()
