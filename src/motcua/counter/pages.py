@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from motcua.counter.actions import ACTIONS, KEYED_ACTIONS, status_words
 from motcua.counter.model import CounterPanel, TicketLine, minutes_text
-from motcua.counter.style import base_font
+from motcua.counter.style import role_font
 
 SHORTCUT_HELP = " · ".join(f"{a.key} {a.vi.rstrip('…')}" for a in KEYED_ACTIONS)
 """One line listing every shortcut, shown on the sign-in page."""
@@ -45,7 +45,7 @@ class SignInPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = _label(f"Quầy số {counter}", "header")
-        self.title.setFont(base_font(16, bold=True))
+        self.title.setFont(role_font("title"))
         self.fields = _label("", "muted")
         layout.addWidget(self.title)
         layout.addWidget(self.fields)
@@ -88,14 +88,14 @@ class MainPage(QWidget):
         layout.setSpacing(6)
         head = QHBoxLayout()
         self.title = _label("", "header", wrap=False)
-        self.title.setFont(base_font(13, bold=True))
+        self.title.setFont(role_font("section"))
         self.status_chip = _label("", "statusOpen", wrap=False)
         head.addWidget(self.title, 1)
         head.addWidget(self.status_chip)
         layout.addLayout(head)
         self.officer = _label()
         self.served = _label(wrap=False)
-        self.served.setFont(base_font(10, bold=True))
+        self.served.setFont(role_font("served"))
         layout.addWidget(self.officer)
         layout.addWidget(self.served)
         layout.addWidget(self._current_box())
@@ -118,9 +118,9 @@ class MainPage(QWidget):
         inner.setSpacing(2)
         top = QHBoxLayout()
         self.ticket_label = _label("—", "ticketLabel", wrap=False)
-        self.ticket_label.setFont(base_font(34, bold=True))
+        self.ticket_label.setFont(role_font("ticket"))
         self.ticket_status = _label("", "ticketStatus", wrap=False)
-        self.ticket_status.setFont(base_font(11, bold=True))
+        self.ticket_status.setFont(role_font("ticket_status"))
         top.addWidget(self.ticket_label)
         top.addStretch(1)
         top.addWidget(self.ticket_status)
@@ -148,7 +148,7 @@ class MainPage(QWidget):
             if i == 0:
                 button.setObjectName("primary")
                 button.setMinimumHeight(46)
-                button.setFont(base_font(12, bold=True))
+                button.setFont(role_font("button"))
                 grid.addWidget(button, 0, 0, 1, 2)
             else:
                 button.setMinimumHeight(34)

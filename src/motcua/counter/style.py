@@ -11,7 +11,8 @@ import logging
 
 from PySide6.QtGui import QFont
 
-from motcua.qt.fonts import bundled_family
+from motcua.qt.fonts import LABEL_ROOM_QSS, bundled_family
+from motcua.qt.typography import FontUse, points_to_px, style_sheet_fonts
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,31 @@ def load_fonts() -> str:
     return bundled_family()
 
 
+FONT_POINTS: dict[str, tuple[float, bool]] = {
+    "body": (10.0, False),
+    "title": (16.0, True),
+    "section": (13.0, True),
+    "served": (10.0, True),
+    "ticket": (34.0, True),
+    "ticket_status": (11.0, True),
+    "button": (12.0, True),
+}
+"""Every font the counter app uses, by role: (point size, bold). Tests render every
+Vietnamese letter at each of these sizes, so add a role here rather than a literal size."""
+
+
+def role_font(role: str) -> QFont:
+    """The font of a role in :data:`FONT_POINTS`."""
+    points, bold = FONT_POINTS[role]
+    return base_font(points, bold)
+
+
+def font_uses() -> set[FontUse]:
+    """Every (pixel size, weight) the counter app draws text with."""
+    uses = {FontUse(points_to_px(pt), bold) for pt, bold in FONT_POINTS.values()}
+    return uses | style_sheet_fonts(STYLE_SHEET)
+
+
 def base_font(point_size: float = 10.0, bold: bool = False) -> QFont:
     font = QFont(load_fonts())
     font.setPointSizeF(point_size)
@@ -39,7 +65,7 @@ def base_font(point_size: float = 10.0, bold: bool = False) -> QFont:
     return font
 
 
-STYLE_SHEET = f"""
+STYLE_SHEET = LABEL_ROOM_QSS + f"""
 QWidget#counterRoot {{ background: {PAPER}; color: {INK}; }}
 QLabel#banner {{ background: {RED}; color: white; font-weight: bold; padding: 6px; }}
 QLabel#bannerInfo {{ background: {ORANGE}; color: white; padding: 6px; }}

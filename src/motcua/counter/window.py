@@ -36,7 +36,7 @@ from motcua.counter.dialogs import CallTicketDialog, TransferDialog
 from motcua.counter.keypad_bridge import KeypadBridge
 from motcua.counter.model import CounterPanel, TicketLine, panel_for, waiting_lines
 from motcua.counter.pages import MainPage, SignInPage
-from motcua.counter.style import STYLE_SHEET, base_font
+from motcua.counter.style import STYLE_SHEET, role_font
 from motcua.link.client import CentreView, HubError
 from motcua.qt.link import QtHubLink
 
@@ -82,7 +82,7 @@ class CounterWindow(QWidget):
         if on_top:
             flags |= Qt.WindowType.WindowStaysOnTopHint
         self.setWindowFlags(flags)
-        self.setFont(base_font(10))
+        self.setFont(role_font("body"))
         self.setStyleSheet(STYLE_SHEET)
         self.resize(440, 780)
         self._build()

@@ -16,6 +16,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
 from motcua.qt.fonts import bundled_family
+from motcua.qt.typography import FontUse
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +54,16 @@ def font_family() -> str:
     return bundled_family()
 
 
+FONTS_USED: set[FontUse] = set()
+"""Every (pixel size, weight) the boards have drawn text with in this process: the glyph
+test paints the boards at their real resolutions and renders every Vietnamese letter at
+each of these sizes (the boards fit text to its box, so sizes are not a fixed list)."""
+
+
 def make_font(px: float, *, bold: bool = False, italic: bool = False) -> QFont:
     f = QFont(font_family())
     f.setPixelSize(max(1, round(px)))
+    FONTS_USED.add(FontUse(max(1, round(px)), bold))
     f.setBold(bold)
     f.setItalic(italic)
     return f

@@ -14,7 +14,8 @@ from typing import Literal
 
 from PySide6.QtGui import QFont
 
-from motcua.qt.fonts import FONT_FAMILY, bundled_family
+from motcua.qt.fonts import FONT_FAMILY, LABEL_ROOM_QSS, bundled_family
+from motcua.qt.typography import FontUse, style_sheet_fonts
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ METRICS: dict[str, Metrics] = {
 
 def style_sheet(m: Metrics) -> str:
     """The one style sheet of the kiosk window for these metrics."""
-    return f"""
+    return LABEL_ROOM_QSS + f"""
 QWidget#kioskRoot {{ background: {PAPER}; }}
 QWidget {{ font-family: '{FONT_FAMILY}'; color: {INK}; font-size: {m.body_px}px; }}
 QLabel#centreName {{ color: white; font-size: {m.header_px}px; font-weight: bold; }}
@@ -160,3 +161,11 @@ QScrollBar::handle:vertical {{ background: #9ca3af; border-radius: 10px; min-hei
 QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
 QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
 """
+
+
+def font_uses() -> set[FontUse]:
+    """Every (pixel size, weight) the kiosk draws text with, in every layout."""
+    uses = {FontUse(30, False)}  # kiosk_font()'s default, the window's base font
+    for metrics in METRICS.values():
+        uses |= style_sheet_fonts(style_sheet(metrics))
+    return uses

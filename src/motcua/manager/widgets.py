@@ -15,11 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from motcua.qt.fonts import bundled_family
+from motcua.qt.fonts import LABEL_ROOM_QSS, bundled_family
+from motcua.qt.typography import FontUse, points_to_px, style_sheet_fonts
 
 NAVY, GREEN, ORANGE, RED, GREY, INK, PAPER = ("#0b3d91", "#1b7f3b", "#b45309", "#c62828",
                                               "#6b7280", "#111827", "#f5f7fb")
-STYLE = f"""
+STYLE = LABEL_ROOM_QSS + f"""
 QWidget#liveRoot {{ background: {PAPER}; color: {INK}; }}
 QLabel#title {{ color: {NAVY}; font-weight: bold; }}
 QLabel#clock {{ color: {NAVY}; }}
@@ -35,11 +36,38 @@ QTableWidget {{ background: white; gridline-color: #e5e7eb; }}
 
 
 def family() -> str:
-    """The bundled DejaVu Sans (every Vietnamese diacritic on any office PC)."""
+    """The bundled Noto Sans (every Vietnamese diacritic on any office PC)."""
     return bundled_family()
 
 
-def font(points: float, bold: bool = False) -> QFont:
+FONT_POINTS: dict[str, tuple[float, bool]] = {
+    "title": (16.0, True),
+    "clock": (14.0, False),
+    "banner": (13.0, True),
+    "table": (13.0, False),
+    "section": (12.0, True),
+    "calls": (12.0, False),
+    "tile_caption": (11.0, False),
+    "tile_value": (26.0, True),
+    "tile_sub": (10.0, False),
+    "table_header": (10.0, True),
+    "chip": (10.0, False),
+    "chart": (9.0, False),
+}
+"""Every font of the live view, by role: (point size, bold). Tests render every Vietnamese
+letter at each of these sizes, so add a role here rather than a literal size."""
+
+
+def font_uses() -> set[FontUse]:
+    """Every (pixel size, weight) the live view draws text with."""
+    uses = {FontUse(points_to_px(pt), bold) for pt, bold in FONT_POINTS.values()}
+    table_bold = {FontUse(points_to_px(FONT_POINTS["table"][0]), True)}  # bold cells
+    return uses | table_bold | style_sheet_fonts(STYLE)
+
+
+def font(role: str) -> QFont:
+    """The font of a role in :data:`FONT_POINTS`."""
+    points, bold = FONT_POINTS[role]
     f = QFont(family())
     f.setPointSizeF(points)
     f.setBold(bold)
@@ -63,9 +91,9 @@ class Tile(QFrame):
         self.caption = named_label(caption, "tileCaption")
         self.value = named_label("–", "tileValue")
         self.sub = named_label("", "tileSub")
-        self.caption.setFont(font(11))
-        self.value.setFont(font(26, bold=True))
-        self.sub.setFont(font(10))
+        self.caption.setFont(font("tile_caption"))
+        self.value.setFont(font("tile_value"))
+        self.sub.setFont(font("tile_sub"))
         for w in (self.caption, self.value, self.sub):
             box.addWidget(w)
 
@@ -86,8 +114,8 @@ def make_table(headers: list[str], stretch: int) -> QTableWidget:
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
     t.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    t.setFont(font(13))
-    t.horizontalHeader().setFont(font(10, bold=True))
+    t.setFont(font("table"))
+    t.horizontalHeader().setFont(font("table_header"))
     t.verticalHeader().setDefaultSectionSize(34)
     header = t.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -132,7 +160,7 @@ class HourChart(QWidget):
         top = max([1, *counts.values()])
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setFont(font(9))
+        p.setFont(font("chart"))
         w, h = self.width(), self.height()
         slot = w / len(hours)
         base = h - 20

@@ -126,14 +126,14 @@ class LiveWindow(QWidget):
         root = QVBoxLayout(self)
         top = QHBoxLayout()
         self.title = named_label("", "title")
-        self.title.setFont(font(16, bold=True))
+        self.title.setFont(font("title"))
         self.clock = named_label("", "clock")
-        self.clock.setFont(font(14))
+        self.clock.setFont(font("clock"))
         top.addWidget(self.title, 1)
         top.addWidget(self.clock)
         root.addLayout(top)
         self.banner = named_label(CONNECTING_TEXT, "banner")
-        self.banner.setFont(font(13, bold=True))
+        self.banner.setFont(font("banner"))
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         root.addWidget(self.banner)
         tiles = QHBoxLayout()
@@ -155,7 +155,7 @@ class LiveWindow(QWidget):
         self.devices_box.setSpacing(6)
         self.device_chips: dict[str, QLabel] = {}
         self.calls_label = named_label("", "calls")
-        self.calls_label.setFont(font(12))
+        self.calls_label.setFont(font("calls"))
         self.calls_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.hour_chart = HourChart()
         left, right = QVBoxLayout(), QVBoxLayout()
@@ -180,7 +180,7 @@ class LiveWindow(QWidget):
     @staticmethod
     def _section(text: str) -> QLabel:
         label = named_label(text, "section")
-        label.setFont(font(12, bold=True))
+        label.setFont(font("section"))
         return label
 
     # -- link ------------------------------------------------------------------------------------
@@ -378,7 +378,7 @@ class LiveWindow(QWidget):
             chip = self.device_chips.get(d.id)
             if chip is None:
                 chip = named_label("", "deviceChip")
-                chip.setFont(font(10))
+                chip.setFont(font("chip"))
                 chip.setMinimumHeight(42)
                 self.device_chips[d.id] = chip
                 self.devices_box.addWidget(chip, index // DEVICE_COLUMNS, index % DEVICE_COLUMNS)

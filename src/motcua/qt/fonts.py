@@ -1,7 +1,13 @@
-"""The bundled font (DejaVu Sans, regular and bold) for every Qt program.
+"""The bundled screen font (Noto Sans, regular and bold) for every Qt program.
 
 Every screen shows Vietnamese with all its diacritics whatever fonts the machine has, so
 the programs never rely on system fonts: they register these files with Qt once.
+
+Why Noto Sans and not DejaVu Sans: DejaVu Sans Bold at 26–30 px lost the upper tone mark
+of stacked-mark capitals (Ế, Ầ, Ổ, Ẵ …) so "BẾN" read "BÊN". Noto Sans is designed and
+hinted for Vietnamese (marks sit inside the font's ascent, stacked marks are placed for
+capitals) and is free (SIL OFL 1.1, see assets/fonts/LICENSE-NotoSans.txt).
+The printer's raster renderer and the report charts keep their own DejaVu files.
 """
 
 from __future__ import annotations
@@ -13,8 +19,8 @@ from motcua.paths import FONT_DIR
 log = logging.getLogger(__name__)
 
 
-FONT_FAMILY = "DejaVu Sans"
-FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+FONT_FAMILY = "Noto Sans"
+FONT_FILES = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
 _family: list[str] = []
 
 
@@ -37,3 +43,14 @@ def bundled_family() -> str:
             log.error("could not load the bundled font %s", FONT_DIR / name)
     _family.append(family)
     return family
+
+
+MARK_ROOM_PX = 2
+"""Pixels a label keeps free above its line box. Noto Sans places the upper mark of a
+stacked capital (Ễ, Ẫ, Ổ …) right at the font's ascent, and antialiasing or hinting can
+put one row of ink above it at some sizes (measured: at most 1 px up to 60 px, none
+above); a label as tall as its line box would clip that row."""
+
+LABEL_ROOM_QSS = f"QLabel {{ padding-top: {MARK_ROOM_PX}px; }}\n"
+"""Style rule every app puts first in its style sheet (a label's own padding overrides
+it, and every such padding in the apps is larger)."""

@@ -23,12 +23,11 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QWidget
 
 from motcua.core.centre.model import RatingLevel
+from motcua.qt.fonts import FONT_FAMILY
 
 __all__ = ["FONT_FAMILY", "LevelButton", "contrast_ratio", "draw_check", "draw_face",
            "mood_of", "text_colour_for"]
 
-FONT_FAMILY = "DejaVu Sans"
-"""Bundled font with every Vietnamese diacritic (motcua/assets/fonts)."""
 INK = QColor("#111111")
 
 

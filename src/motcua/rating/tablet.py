@@ -68,7 +68,7 @@ INK = "#111111"
 
 
 def load_fonts() -> None:
-    """Register the bundled DejaVu Sans (full Vietnamese) with Qt, once."""
+    """Register the bundled Noto Sans (full Vietnamese) with Qt, once."""
     bundled_family()
 
 
