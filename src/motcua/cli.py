@@ -108,9 +108,19 @@ def _start_sync(args: argparse.Namespace, store: Any) -> Any:
     return client
 
 
+def _estimate_words(t: dict[str, Any]) -> str:
+    """"25 phút/min", or why the hub gave no figure (no counter open, past closing)."""
+    minutes = t.get("estimate_minutes")
+    if minutes is not None:
+        return f"{minutes} phút/min"
+    if t.get("estimate_note") == "beyond_closing":
+        return f"có thể không kịp trong hôm nay / may not be served today (đóng / closes {t.get('closes_at')})"
+    return "chưa có quầy mở / no counter open"
+
+
 def _print_ticket(t: dict[str, Any]) -> None:
     print(f"{t['label']}  ({t['status']}, lĩnh vực {t['field']}, trước: {t.get('ahead', 0)}, "
-          f"dự kiến {t.get('estimate_minutes', 0)} phút)")
+          f"dự kiến {_estimate_words(t)})")
 
 
 def _client_cmd(args: argparse.Namespace) -> int:
@@ -127,7 +137,7 @@ def _client_cmd(args: argparse.Namespace) -> int:
             r = client.request("ticket.take", body)
             print(f"Số thứ tự / ticket: {r['ticket']['label']} – {r['field_vi']}")
             print(f"Số người chờ trước / ahead: {r['ticket']['ahead']}; "
-                  f"dự kiến / estimate: {r['ticket']['estimate_minutes']} phút/min")
+                  f"dự kiến / estimate: {_estimate_words(r['ticket'])}")
         elif args.cmd == "open":
             r = client.request("counter.open", {"counter": args.counter, "officer": args.officer})
             print(f"Quầy {args.counter}: {r['counter']['status']} ({args.officer})")

@@ -324,14 +324,25 @@ def test_rating_after_the_window_is_refused(desk: Desk) -> None:
     assert desk.refused(rate1, "rating.submit", value=4) == "no_rating_window"
 
 
-def test_wait_estimate_with_no_counter_open_assumes_the_fields_counters_open(desk: Desk) -> None:
+def test_wait_estimate_with_no_counter_open_gives_no_figure(desk: Desk) -> None:
+    desk.take("A")
+    desk.take("A")
+    r = desk.ok(KIOSK, "ticket.take", field="A")["ticket"]
+    assert r["ahead"] == 2
+    assert r["estimate_minutes"] is None
+    assert (r["estimate_note"], r["closes_at"]) == ("no_counter_open", "17:00")
+
+
+def test_wait_estimate_with_the_fields_counters_open(desk: Desk) -> None:
+    desk.ok(counter(1), "counter.open", officer="cb01")
+    desk.ok(counter(6), "counter.open", officer="cb06")
     desk.take("A")
     desk.take("A")
     r = desk.ok(KIOSK, "ticket.take", field="A")["ticket"]
     # counters 1 and 6 serve A: each takes one ticket now, the third waits one service
     minutes = desk.engine.centre.field_by_code("A").service_minutes
-    assert r["ahead"] == 2
     assert r["estimate_minutes"] == math.ceil(minutes)
+    assert r["estimate_note"] is None and r["closes_at"] == "17:00"
 
 
 def test_wait_estimate_counts_other_fields_on_shared_counters(desk: Desk) -> None:

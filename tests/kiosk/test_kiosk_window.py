@@ -80,6 +80,7 @@ def test_home_shows_every_field_with_its_waiting_count(hub: Any, make_kiosk: Any
 def test_take_a_number_by_clicking_through_every_screen(hub: Any, make_kiosk: Any,
                                                         qtbot: Any) -> None:
     admin = hub.client("admin")
+    admin.request("counter.open", {"counter": 1, "officer": "cb01"})
     admin.request("ticket.take", {"field": "A"})
     admin.request("ticket.take", {"field": "A"})
     admin.close()
@@ -102,6 +103,8 @@ def test_take_a_number_by_clicking_through_every_screen(hub: Any, make_kiosk: An
     assert "Thủ tục: Đăng ký khai sinh" in w.confirm.summary.text()
     assert w.confirm.ahead.text() == "Số người đang chờ trước: 2"
     assert w.confirm.take_button.text() == "LẤY SỐ"
+    qtbot.waitUntil(lambda: w.flow.estimate is not None, timeout=WAIT)
+    assert w.confirm.warning.isHidden()  # counter 1 is open: an ordinary estimate
     qtbot.mouseClick(w.confirm.take_button, LEFT)
     qtbot.waitUntil(lambda: w.current_screen() == "result", timeout=WAIT)
     tickets = [t for t in hub_tickets(hub) if t["kiosk"] == "kiosk-1"]
@@ -120,6 +123,7 @@ def test_take_a_number_by_clicking_through_every_screen(hub: Any, make_kiosk: An
 
 
 def test_priority_path_without_a_procedure(hub: Any, make_kiosk: Any, qtbot: Any) -> None:
+    hub.client("counter-4").request("counter.open", {"officer": "cb04"})
     w = make_kiosk(hub)
     qtbot.mouseClick(w.home.priority_button, LEFT)
     assert w.current_screen() == "priority"
@@ -141,8 +145,29 @@ def test_priority_path_without_a_procedure(hub: Any, make_kiosk: Any, qtbot: Any
     (t,) = hub_tickets(hub)
     assert (t["field"], t["procedure"], t["priority"]) == ("B", None, "pregnant")
     assert "Phụ nữ mang thai" in w.result.field.text()
-    assert w.result.ahead.text() == "Không có ai chờ trước quý vị"
+    assert w.result.ahead.text() == "Không có ai chờ trước Ông/Bà"
     assert w.result.estimate.text() == "Thời gian chờ dự kiến: sắp đến lượt"
+
+
+def test_the_kiosk_warns_before_a_number_that_may_not_be_served_today(
+        hub: Any, make_kiosk: Any, qtbot: Any) -> None:
+    admin = hub.client("admin")
+    for _ in range(3):
+        admin.request("ticket.take", {"field": "K"})  # K's counters (3 and 6) are closed
+    admin.close()
+    w = make_kiosk(hub)
+    qtbot.mouseClick(w.home.field_buttons["K"], LEFT)
+    if w.current_screen() == "procedures":
+        qtbot.mouseClick(w.procedures.none_button, LEFT)
+    assert w.current_screen() == "confirm"
+    qtbot.waitUntil(lambda: w.confirm.warning.isVisible(), timeout=WAIT)
+    assert w.confirm.warning.text() == (
+        "Hiện chưa có quầy nào mở cho lĩnh vực này (trung tâm làm việc đến 17:00). "
+        "Có thể không kịp phục vụ trong hôm nay.")
+    qtbot.mouseClick(w.confirm.take_button, LEFT)  # the citizen may still take one
+    qtbot.waitUntil(lambda: w.current_screen() == "result", timeout=WAIT)
+    assert w.result.estimate.text() == w.confirm.warning.text()
+    assert "phút" not in w.result.estimate.text()
 
 
 def test_double_tap_takes_one_ticket(hub: Any, make_kiosk: Any, qtbot: Any) -> None:

@@ -64,9 +64,12 @@ SCHEMAS: dict[str, Schema] = {
     "printer.failed": {"ticket": (_STR, True), "reason": (_STR, False)},
     "printer.pending": {},
     "report.summary": {"date_from": (_STR, False), "date_to": (_STR, False)},
+    "ticket.estimate": {"field": (_STR, True), "priority": (_OPT_STR, False)},
+    "help.request": {},
+    "help.ack": {"device": (_STR, True)},
 }
 QUERY_TYPES = frozenset({"ping", "snapshot", "counter.waiting", "printer.pending",
-                         "report.summary"})
+                         "report.summary", "ticket.estimate"})
 """Commands that change nothing: answered without storing events or the reply."""
 
 

@@ -79,7 +79,12 @@ class Ticket:
     printed: bool = False
     print_failed: bool = False
     ahead: int = 0
-    estimate_minutes: int = 0
+    estimate_minutes: int | None = 0
+    """Minutes the ticket was told it would wait; None when no believable figure existed."""
+    estimate_note: str | None = None
+    """``"no_counter_open"`` or ``"beyond_closing"`` when there are no minutes."""
+    closes_at: str | None = None
+    """The centre's closing time "HH:MM" the day the ticket was issued."""
     rating: int | None = None
     satisfied: bool | None = None
     periods: list[Period] = dc_field(default_factory=list)
@@ -133,6 +138,9 @@ class DayState:
     """Running estimate of one service per field (exponentially weighted)."""
     devices: dict[str, dict[str, Any]] = dc_field(default_factory=dict)
     recent_calls: list[dict[str, Any]] = dc_field(default_factory=list)
+    help_requests: dict[str, str] = dc_field(default_factory=dict)
+    """Devices whose citizen asked for help ("Cần hỗ trợ"), with the time asked (ISO),
+    until a member of staff acknowledges it."""
     # Derived indexes, kept sorted by (order_at, number); rebuilt from tickets.
     waiting_normal: dict[str, list[tuple[datetime, int, str]]] = dc_field(default_factory=dict)
     waiting_priority: dict[str, list[tuple[datetime, int, str]]] = dc_field(default_factory=dict)
@@ -197,6 +205,7 @@ def _day_opened(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
     s.last_number.clear()
     s.issued.clear()
     s.recent_calls.clear()
+    s.help_requests.clear()
     s.counters.clear()
     s.service_seconds = {k: float(v) for k, v in b.get("service_seconds", {}).items()}
     s.devices = dict(b.get("devices", {}))
@@ -217,7 +226,8 @@ def _issued(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
     t = Ticket(id=b["ticket"], day=b["day"], field=b["field"], number=b["number"],
                label=b["label"], issued_at=ts, order_at=ts, priority=b.get("priority"),
                procedure=b.get("procedure"), kiosk=b.get("kiosk"), ahead=b.get("ahead", 0),
-               estimate_minutes=b.get("estimate_minutes", 0))
+               estimate_minutes=b.get("estimate_minutes", 0),
+               estimate_note=b.get("estimate_note"), closes_at=b.get("closes_at"))
     t.open_period(WAITING, ts)
     s.tickets[t.id] = t
     s.last_number[t.field] = max(s.last_number.get(t.field, 0), t.number)
@@ -392,6 +402,14 @@ def _numbers_skipped(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
         s.last_number[code] = max(s.last_number.get(code, 0), int(last))
 
 
+def _help_requested(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
+    s.help_requests[b["device"]] = ts.isoformat()
+
+
+def _help_acked(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
+    s.help_requests.pop(b["device"], None)
+
+
 def _device_status(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
     s.devices[b["device"]] = {"status": b["status"], "role": b.get("role"),
                               "detail_vi": b.get("detail_vi", ""),
@@ -419,6 +437,8 @@ _HANDLERS = {
     "counter.resumed": _counter_resumed,
     "rating.given": _rating_given,
     "device.status": _device_status,
+    "help.requested": _help_requested,
+    "help.acked": _help_acked,
     "numbers.skipped": _numbers_skipped,
 }
 EVENT_TYPES = frozenset(_HANDLERS)

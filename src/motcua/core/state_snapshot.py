@@ -54,6 +54,7 @@ def state_to_dict(s: DayState) -> dict[str, Any]:
         "service_seconds": dict(s.service_seconds),
         "devices": dict(s.devices),
         "recent_calls": list(s.recent_calls),
+        "help_requests": dict(s.help_requests),
     }
 
 
@@ -76,5 +77,6 @@ def state_from_dict(d: dict[str, Any]) -> DayState:
     s.service_seconds = {k: float(v) for k, v in d["service_seconds"].items()}
     s.devices = dict(d["devices"])
     s.recent_calls = list(d["recent_calls"])
+    s.help_requests = {str(k): str(v) for k, v in d.get("help_requests", {}).items()}
     s.rebuild_indexes()
     return s

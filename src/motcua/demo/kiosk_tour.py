@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from motcua.core.calendar import local
 from motcua.core.centre.model import Field
-from motcua.hub.domain.estimate import estimate_wait_minutes
+from motcua.hub.domain.estimate import estimate_wait
 from motcua.kiosk.model import Flow, ahead_for
 from motcua.kiosk.theme import Orientation
 from motcua.kiosk.window import KioskWindow
@@ -44,9 +44,8 @@ def _sample_result(window: KioskWindow, field: Field) -> dict[str, Any]:
     ahead = ahead_for(view, field.code, None)
     return {"ticket": {"id": "preview", "label": f"{field.prefix}{number:03d}",
                        "ahead": ahead, "priority": None,
-                       "estimate_minutes": estimate_wait_minutes(
-                           view.centre, view.state, field.code, None,
-                           local(view.centre, datetime.now(UTC)))},
+                       **estimate_wait(view.centre, view.state, field.code, None,
+                                       local(view.centre, datetime.now(UTC))).public()},
             "field_vi": field.vi, "field_en": field.en}
 
 

@@ -452,6 +452,8 @@ class HubServer:
                     "stream_id": self.store.stream_id, "device": actor.device, "role": actor.role}
         if cmd.type == "snapshot":
             return self.snapshot(actor, staff=bool(cmd.body.get("staff")))
+        if cmd.type == "ticket.estimate":
+            return self.engine.estimate(actor, cmd.body, now)
         if cmd.type == "counter.waiting":
             if actor.role not in ("counter", "manager", "admin"):
                 raise _forbidden(actor, cmd.type)

@@ -161,6 +161,9 @@ class Flow:
     """The hub's answer to ``ticket.take`` (``ticket``, ``field_vi``, ``field_en``)."""
     from_lookup: bool = False
     """The documents screen was reached from the lookup (Back goes there)."""
+    estimate: dict[str, Any] | None = None
+    """The hub's ``ticket.estimate`` answer for this choice (``estimate_minutes``,
+    ``estimate_note``, ``closes_at``): the confirm screen warns from it before taking."""
 
 
 @dataclass

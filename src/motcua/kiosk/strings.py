@@ -38,16 +38,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.next": ("Tiếp tục  ›", "Continue  ›"),
     # priority
     "priority.title": ("Lấy số ưu tiên", "Priority number"),
-    "priority.prompt": ("Xin chọn diện ưu tiên của quý vị",
+    "priority.prompt": ("Xin Ông/Bà chọn diện ưu tiên",
                         "Please choose your priority group"),
-    "priority.note": ("Quý vị được phục vụ trước tại quầy ưu tiên. Cán bộ có thể đề nghị "
+    "priority.note": ("Ông/Bà được phục vụ trước tại quầy ưu tiên. Cán bộ có thể đề nghị "
                       "xuất trình giấy tờ chứng minh.",
                       "You will be served first at the priority counter. Staff may ask for "
                       "a document that shows your priority."),
     "priority.fields_title": ("Chọn lĩnh vực", "Choose a field"),
     "priority.chosen": ("Ưu tiên: {category}", "Priority: {category}"),
     # procedures
-    "procedures.prompt": ("Quý vị đến làm thủ tục nào? (không bắt buộc)",
+    "procedures.prompt": ("Ông/Bà đến làm thủ tục nào? (không bắt buộc)",
                           "Which procedure are you here for? (optional)"),
     "procedures.none": ("Không chọn thủ tục cụ thể", "No specific procedure"),
     "procedures.none_sub": ("Lấy số cho lĩnh vực này, cán bộ sẽ hướng dẫn",
@@ -85,10 +85,25 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "No number was taken: the hub cannot be reached. Please try again "
                             "or ask at the help desk."),
     # result
-    "result.title": ("Số thứ tự của quý vị", "Your queue number"),
+    "result.title": ("Số thứ tự của Ông/Bà", "Your queue number"),
     "result.ahead": ("Số người chờ trước: {n}", "People ahead of you: {n}"),
-    "result.nobody_ahead": ("Không có ai chờ trước quý vị", "Nobody is ahead of you"),
+    "result.nobody_ahead": ("Không có ai chờ trước Ông/Bà", "Nobody is ahead of you"),
     "result.estimate": ("Thời gian chờ dự kiến: {wait}", "Estimated wait: {wait}"),
+    "estimate.beyond_closing": ("Có thể không kịp phục vụ trong hôm nay (trung tâm làm việc "
+                                "đến {closes}). Ông/Bà vẫn có thể lấy số.",
+                                "You may not be served today (the centre works until "
+                                "{closes}). You can still take a number."),
+    "estimate.no_counter_open": ("Hiện chưa có quầy nào mở cho lĩnh vực này; chưa ước tính "
+                                 "được thời gian chờ.",
+                                 "No counter for this field is open yet; the wait cannot "
+                                 "be estimated."),
+    "estimate.no_counter_open_closes": ("Hiện chưa có quầy nào mở cho lĩnh vực này (trung "
+                                        "tâm làm việc đến {closes}). Có thể không kịp phục "
+                                        "vụ trong hôm nay.",
+                                        "No counter for this field is open now (the centre "
+                                        "works until {closes}). You may not be served "
+                                        "today."),
+    "result.no_estimate": ("Thời gian chờ: chưa ước tính được", "Wait: cannot be estimated"),
     "result.minutes": ("khoảng {n} phút", "about {n} min"),
     "result.hours": ("khoảng {h} giờ {m} phút", "about {h} h {m} min"),
     "result.soon": ("sắp đến lượt", "your turn is next"),
@@ -158,3 +173,26 @@ def wait_text(minutes: int, lang: Lang) -> str:
     if minutes < 60:
         return tr("result.minutes", lang, n=minutes)
     return tr("result.hours", lang, h=minutes // 60, m=minutes % 60)
+
+
+def estimate_warning(estimate: dict[str, object], lang: Lang) -> str:
+    """The warning shown BEFORE a number is taken (and on the result) when the hub gives
+    no believable wait: no counter for the field is open, or the wait runs past closing.
+    Empty when the estimate is an ordinary figure."""
+    note = estimate.get("estimate_note")
+    closes = estimate.get("closes_at")
+    if note == "beyond_closing":
+        return tr("estimate.beyond_closing", lang, closes=closes or "–")
+    if note == "no_counter_open":
+        if closes:
+            return tr("estimate.no_counter_open_closes", lang, closes=closes)
+        return tr("estimate.no_counter_open", lang)
+    return ""
+
+
+def estimate_line(estimate: dict[str, object], lang: Lang) -> str:
+    """"Thời gian chờ dự kiến: khoảng 25 phút", or why there is no figure."""
+    minutes = estimate.get("estimate_minutes")
+    if isinstance(minutes, int) and not estimate.get("estimate_note"):
+        return tr("result.estimate", lang, wait=wait_text(minutes, lang))
+    return tr("result.no_estimate", lang)

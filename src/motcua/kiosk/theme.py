@@ -103,6 +103,9 @@ QLabel#connecting {{ background: #fff4d6; color: {INK}; font-size: {m.body_px}px
 QLabel#fault {{ background: {PALE_RED}; color: {RED}; border: 4px solid {RED};
                 border-radius: 16px; font-size: {m.body_px}px; font-weight: bold;
                 padding: 12px; }}
+QLabel#warning {{ background: #fff4d6; color: #7a3e00; border: 3px solid {ORANGE};
+                  border-radius: 14px; font-size: {m.body_px}px; font-weight: bold;
+                  padding: 16px; }}
 QLabel#error {{ background: {PALE_RED}; color: {RED}; border: 3px solid {RED};
                 border-radius: 14px; font-size: {m.body_px - 2}px; padding: 16px; }}
 QLabel#bigNumber {{ font-size: {m.number_px}px; font-weight: bold; color: {NAVY}; }}

@@ -221,9 +221,32 @@ class KioskWindow(QWidget):
         if remember and current and current != name:
             self.history.append(current)
         screen = self.screens[name]
+        if name == "confirm":
+            self._ask_estimate()
         screen.refresh()
         self.stack.setCurrentWidget(screen)
         self._restart_idle()
+
+    def _ask_estimate(self) -> None:
+        """Ask the hub what a ticket taken now would say about the wait, so the citizen
+        is warned BEFORE taking a number when it may not be served today."""
+        flow = self.flow
+        if flow.field is None or not self.state.online:
+            return
+        body: dict[str, Any] = {"field": flow.field}
+        if flow.priority:
+            body["priority"] = flow.priority
+
+        def got(reply: dict[str, Any]) -> None:
+            if flow.field == reply.get("field"):
+                flow.estimate = reply
+                if flow is self.flow:
+                    self.confirm.refresh()
+
+        def failed(exc: HubError) -> None:
+            log.info("ticket.estimate failed: %s", exc)  # the confirm screen just has no hint
+
+        self.link.request("ticket.estimate", body, on_ok=got, on_error=failed)
 
     def back(self) -> None:
         if self.flow.busy:

@@ -43,7 +43,9 @@ def _label_clip(label: QLabel) -> Clipped | None:
     rect = label.contentsRect()
     margin = label.margin()
     rect = rect.adjusted(margin, margin, -margin, -margin)
-    if label.textFormat() == Qt.TextFormat.RichText or Qt.mightBeRichText(text):
+    rich = label.textFormat() == Qt.TextFormat.RichText or (
+        label.textFormat() == Qt.TextFormat.AutoText and "<" in text and ">" in text)
+    if rich:
         # Rich text: the label's own layout says how tall it must be at this width.
         need_h = label.heightForWidth(label.width()) if label.wordWrap() else \
             label.sizeHint().height()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
+import math
 import random
 import time
 from collections import Counter as Tally
@@ -222,8 +223,11 @@ class DaySimulation:
                 raise SimulationStopped(exc) from None
             return
         t = r["ticket"]
+        # No minutes when no counter is open or the wait runs past closing: NaN keeps
+        # such tickets out of the estimate-error figures.
+        told = t.get("estimate_minutes")
         rec = TicketRecord(t["id"], t["label"], a.field, a.priority,
-                           float(t["estimate_minutes"]) * self.pace.hub_scale,
+                           math.nan if told is None else float(told) * self.pace.hub_scale,
                            issued_at=self.pace.now())
         self.records[rec.id] = rec
         self.report.issued += 1

@@ -330,7 +330,8 @@ class SimReport:
 
 
 def _pairs(records: Iterable[TicketRecord]) -> list[tuple[float, float]]:
-    return [(r.estimate, r.wait) for r in records if r.wait is not None]
+    return [(r.estimate, r.wait) for r in records
+            if r.wait is not None and not math.isnan(r.estimate)]
 
 
 def summarise(report: SimReport, records: Sequence[TicketRecord], field_order: Sequence[str],
@@ -351,7 +352,7 @@ def summarise(report: SimReport, records: Sequence[TicketRecord], field_order: S
         w = [r.wait for r in mine if r.wait is not None]
         report.by_field.append(FieldFigures(
             code, len(mine), mean(w), percentile(w, 90),
-            mean([r.estimate for r in mine]) if with_estimates else math.nan,
+            mean([r.estimate for r in mine if not math.isnan(r.estimate)]) if with_estimates else math.nan,
             estimate_errors(_pairs(mine)) if with_estimates else none))
 
 

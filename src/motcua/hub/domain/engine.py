@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from motcua.core.calendar import business_day, hours_text, local, session_at
-from motcua.core.centre.model import Centre, Counter
+from motcua.core.centre.model import Centre, Counter, Field
 from motcua.core.state import (
     ACTIVE_STATES,
     CALLED,
@@ -29,7 +29,7 @@ from motcua.core.state import (
 )
 from motcua.hub.domain import policy
 from motcua.hub.domain.errors import Refusal, refuse
-from motcua.hub.domain.estimate import estimate_wait_minutes
+from motcua.hub.domain.estimate import estimate_wait
 
 # Re-exported: devices and the server know these names from here.
 from motcua.hub.domain.outcome import Actor as Actor
@@ -70,6 +70,21 @@ class Engine:
             # Handlers check everything before their first emit, so nothing was applied.
             return Outcome(False, r.to_body(), events, r)
         return Outcome(True, reply, events + pending)
+
+    def estimate(self, actor: Actor, body: dict[str, Any], now: datetime) -> dict[str, Any]:
+        """``ticket.estimate``: what a ticket taken now would say about the wait, so the
+        kiosk can warn before the number is taken. Changes nothing."""
+        _check_role(actor, "ticket.take")
+        f = _field(self, body)
+        prio = body.get("priority")
+        if prio is not None and not any(x.code == prio for x in self.centre.priority_categories):
+            raise refuse("unknown_priority", f"Không có diện ưu tiên {prio!r}",
+                         f"Unknown priority category {prio!r}")
+        est = estimate_wait(self.centre, self.state, f.code, prio, now,
+                            mind_closing=not self.open_all_hours)
+        ahead = (len(self.state.waiting_priority.get(f.code, ())) if prio
+                 else self.state.waiting_count(f.code))
+        return {"field": f.code, "ahead": ahead, **est.public()}
 
     def emit(self, pending: list[Event], kind: str, now: datetime, body: dict[str, Any]) -> None:
         e = Event(kind, now, body)
@@ -176,13 +191,18 @@ def _check_role(actor: Actor, kind: str) -> None:
 
 
 # -- commands ---------------------------------------------------------------------------
-def _take(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
-          p: list[Event]) -> dict[str, Any]:
-    centre, s = e.centre, e.state
-    f = centre.field_by_code(str(b.get("field", "")))
+def _field(e: Engine, b: dict[str, Any]) -> Field:
+    f = e.centre.field_by_code(str(b.get("field", "")))
     if f is None:
         raise refuse("unknown_field", f"Không có lĩnh vực {b.get('field')!r}",
                      f"Unknown field {b.get('field')!r}")
+    return f
+
+
+def _take(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+          p: list[Event]) -> dict[str, Any]:
+    centre, s = e.centre, e.state
+    f = _field(e, b)
     proc = b.get("procedure")
     if proc is not None and not any(x.id == proc for x in f.procedures):
         raise refuse("unknown_procedure", f"Thủ tục {proc!r} không thuộc lĩnh vực {f.vi}",
@@ -212,16 +232,35 @@ def _take(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     number = s.last_number.get(f.code, 0) + 1
     ahead = (len(s.waiting_priority.get(f.code, ())) if prio
              else s.waiting_count(f.code))
-    est = estimate_wait_minutes(centre, s, f.code, prio, now)
+    est = estimate_wait(centre, s, f.code, prio, now, mind_closing=not e.open_all_hours)
     label = e.label(f.code, number)
     day = s.day
     tid = f"{day.replace('-', '')}-{label}"
     e.emit(p, "ticket.issued", now, {
         "ticket": tid, "day": day, "field": f.code, "number": number, "label": label,
         "priority": prio, "procedure": proc, "kiosk": kiosk, "ahead": ahead,
-        "estimate_minutes": est})
+        **est.public()})
     t = s.tickets[tid]
     return {"ticket": ticket_public(t), "field_vi": f.vi, "field_en": f.en}
+
+
+def _help_request(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+                  p: list[Event]) -> dict[str, Any]:
+    """A citizen pressed "Cần hỗ trợ / I need help" on a kiosk: staff screens raise an
+    alert until someone acknowledges it (asking twice is one request)."""
+    if actor.device not in e.state.help_requests:
+        e.emit(p, "help.requested", now, {"device": actor.device, "role": actor.role})
+    return {"device": actor.device, "since": e.state.help_requests[actor.device]}
+
+
+def _help_ack(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+              p: list[Event]) -> dict[str, Any]:
+    """A member of staff is on the way: the alert clears everywhere."""
+    device = str(b.get("device", ""))
+    pending = device in e.state.help_requests
+    if pending:
+        e.emit(p, "help.acked", now, {"device": device, "by": actor.device})
+    return {"device": device, "acknowledged": pending}
 
 
 def _open(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
@@ -473,6 +512,8 @@ _COMMANDS: dict[str, Any] = {
     "printer.failed": _print_failed,
     "hub.tick": _tick,
     "hub.skip_numbers": _skip_numbers,
+    "help.request": _help_request,
+    "help.ack": _help_ack,
 }
 COMMAND_TYPES = frozenset(_COMMANDS)
 
@@ -487,4 +528,6 @@ _ROLES: dict[str, frozenset[str]] = {
     "printer.failed": frozenset({"printer"}),
     "hub.tick": frozenset(),
     "hub.skip_numbers": frozenset(),
+    "help.request": frozenset({"kiosk", "manager"}),
+    "help.ack": frozenset({"counter", "manager"}),
 }

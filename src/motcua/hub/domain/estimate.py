@@ -14,14 +14,23 @@ A dry run costs about 20 µs per waiting ticket. A commune centre rarely has mor
 few dozen waiting, but a hub must stay fast whatever happens, so with more than
 ``DRY_RUN_LIMIT`` tickets waiting the estimate is pooled instead: the work waiting in the
 fields that the new ticket's counters serve, divided by those counters (O(fields)).
+
+A figure nobody believes is never given (:func:`estimate_wait`): when no counter serving
+the field is open, or the ticket would be called after today's closing time (the end of
+the last opening session of the day), the estimate carries no minutes but a note
+(``no_counter_open`` / ``beyond_closing``) and the closing time, and the kiosk warns the
+citizen before the number is taken.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any, Literal
 
+from motcua.core.calendar import local
 from motcua.core.centre.model import Centre
 from motcua.core.state import (
     COUNTER_OPEN,
@@ -31,6 +40,10 @@ from motcua.core.state import (
     Ticket,
 )
 from motcua.hub.domain import policy
+
+EstimateNote = Literal["beyond_closing", "no_counter_open"]
+NO_COUNTER_OPEN: EstimateNote = "no_counter_open"
+BEYOND_CLOSING: EstimateNote = "beyond_closing"
 
 MAX_STEPS = 400
 DRY_RUN_LIMIT = 150
@@ -121,3 +134,82 @@ def _pooled(centre: Centre, state: DayState, field_code: str, priority: str | No
     work = sum(len(book.get(f, ())) * service_seconds(centre, state, f)
                for book in books for f in fields)
     return math.ceil(work / max(1, len(counters)) / 60.0)
+
+
+@dataclass(frozen=True)
+class WaitEstimate:
+    """What a ticket (and the kiosk, before the ticket is taken) says about the wait."""
+
+    minutes: int | None
+    """Minutes until the ticket is likely to be called; None when that is not believable."""
+    note: EstimateNote | None = None
+    """Why there are no minutes: no counter serving the field is open, or the call would
+    come after today's closing time."""
+    closes_at: str | None = None
+    """Today's closing time "HH:MM" (end of the last opening session), None if none today."""
+
+    def public(self) -> dict[str, Any]:
+        """The keys tickets, the kiosk and the printer use."""
+        return {"estimate_minutes": self.minutes, "estimate_note": self.note,
+                "closes_at": self.closes_at}
+
+
+def _sessions_today(centre: Centre, now: datetime) -> list[tuple[datetime, datetime]]:
+    loc = local(centre, now)
+
+    def at(t: time) -> datetime:
+        return loc.replace(hour=t.hour, minute=t.minute, second=0, microsecond=0)
+
+    return sorted((at(s.start), at(s.end)) for s in centre.hours.get(loc.isoweekday(), ()))
+
+
+def closing_time(centre: Centre, now: datetime) -> datetime | None:
+    """When today's last opening session ends (aware, centre time), None on a closed day."""
+    sessions = _sessions_today(centre, now)
+    return sessions[-1][1] if sessions else None
+
+
+def call_time(centre: Centre, now: datetime, work_minutes: float) -> datetime | None:
+    """When ``work_minutes`` of counter work starting now is done, counting only opening
+    sessions (the lunch break adds to the wait); None when it runs past closing."""
+    left = timedelta(minutes=work_minutes)
+    for start, end in _sessions_today(centre, now):
+        if end <= now:
+            continue
+        begin = max(start, now)
+        if begin + left <= end:
+            return begin + left
+        left -= end - begin
+    return None
+
+
+def counter_open_for(centre: Centre, state: DayState, field_code: str,
+                     priority: str | None) -> bool:
+    """Whether an open (or briefly paused) counter would call a ticket of this field."""
+    for c in centre.counters:
+        if field_code not in c.fields:
+            continue
+        if state.counter(c.number).status in (COUNTER_OPEN, COUNTER_PAUSED):
+            return True
+    return False
+
+
+def estimate_wait(centre: Centre, state: DayState, field_code: str, priority: str | None,
+                  now: datetime, *, mind_closing: bool = True) -> WaitEstimate:
+    """The wait a ticket taken now would be told, or why no figure is given.
+
+    ``mind_closing`` False (a hub issuing at all hours, for drills and simulations) leaves
+    the closing time out.
+    """
+    closes = closing_time(centre, now) if mind_closing else None
+    closes_at = closes.strftime("%H:%M") if closes is not None else None
+    if not counter_open_for(centre, state, field_code, priority):
+        return WaitEstimate(None, NO_COUNTER_OPEN, closes_at)
+    minutes = estimate_wait_minutes(centre, state, field_code, priority, now)
+    if closes is None or now >= closes:
+        return WaitEstimate(minutes, None, closes_at)  # issuing at all hours, or a drill
+    called = call_time(centre, now, minutes)
+    if called is None:
+        return WaitEstimate(None, BEYOND_CLOSING, closes_at)
+    return WaitEstimate(max(minutes, math.ceil((called - now).total_seconds() / 60 - 1e-9)),
+                        None, closes_at)

@@ -41,7 +41,8 @@ def ticket_public(t: Ticket, now: datetime | None = None) -> dict[str, Any]:
         "id": t.id, "label": t.label, "field": t.field, "number": t.number,
         "status": t.status, "priority": t.priority, "procedure": t.procedure,
         "counter": t.counter, "issued_at": t.issued_at.isoformat(), "ahead": t.ahead,
-        "estimate_minutes": t.estimate_minutes, "calls": t.calls, "transfers": t.transfers,
+        "estimate_minutes": t.estimate_minutes, "estimate_note": t.estimate_note,
+        "closes_at": t.closes_at, "calls": t.calls, "transfers": t.transfers,
     }
     if now is not None:
         d["waited_seconds"] = round(((t.first_called_at or now) - t.issued_at).total_seconds())

@@ -11,7 +11,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from motcua.kiosk.model import Context, ahead_for, failure_text
-from motcua.kiosk.strings import pick, tr
+from motcua.kiosk.strings import estimate_warning, pick, tr
 from motcua.kiosk.theme import Metrics
 from motcua.kiosk.widgets import NavBar, Screen, label, push
 
@@ -27,6 +27,9 @@ class ConfirmScreen(Screen):
         self.outer.addWidget(self.summary)
         self.ahead = label("", "resultLine")
         self.outer.addWidget(self.ahead)
+        self.warning = label("", "warning")
+        self.warning.hide()
+        self.outer.addWidget(self.warning)
         self.error = label("", "error")
         self.error.setObjectName("error")
         self.error.hide()
@@ -60,6 +63,10 @@ class ConfirmScreen(Screen):
         self.summary.setText("\n".join(lines))
         self.ahead.setText(tr("confirm.ahead", lang,
                               n=ahead_for(ctx.view, f.code, flow.priority)))
+        estimate = flow.estimate if flow.estimate is not None else {}
+        warning = estimate_warning(estimate, lang)
+        self.warning.setText(warning)
+        self.warning.setVisible(bool(warning))
         error = failure_text(flow.failure, lang) if flow.failure is not None else ""
         self.error.setText(error)
         self.error.setVisible(bool(error))

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from motcua.kiosk.model import Context
-from motcua.kiosk.strings import pick, tr, wait_text
+from motcua.kiosk.strings import estimate_line, estimate_warning, pick, tr
 from motcua.kiosk.widgets import Screen, label, push
 
 CENTRE = Qt.AlignmentFlag.AlignCenter
@@ -72,8 +72,8 @@ class ResultScreen(Screen):
         self.field.setText(field)
         self.ahead.setText(tr("result.ahead", lang, n=ahead) if ahead > 0
                            else tr("result.nobody_ahead", lang))
-        self.estimate.setText(tr("result.estimate", lang,
-                                 wait=wait_text(int(t.get("estimate_minutes", 0)), lang)))
+        warning = estimate_warning(t, lang)
+        self.estimate.setText(warning or estimate_line(t, lang))
         self.take_ticket.setText(tr("result.take_ticket", lang))
         failed = False
         if ctx.view is not None:
