@@ -3,7 +3,8 @@
     motcua hub            the centre's hub (queue engine, database, ZeroMQ)
     motcua demo           a whole sample centre on this machine
     motcua take|open|call|act|queue|tail|do   drive the hub from a terminal
-    motcua printer|voice|kiosk|display|counter|rating|province|keys|report|simulate ...
+    motcua kiosk|display|counter|rating|live   the device programs (live = manager's view)
+    motcua printer|voice|province|keys|report|simulate ...   tools and services
 """
 
 from __future__ import annotations

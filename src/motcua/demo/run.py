@@ -8,6 +8,12 @@ can walk the whole flow. Without one (offscreen) a short guided tour takes a tic
 kiosk, calls it at counter 1, finishes and rates it, and saves a screenshot of every window
 after every step; the demo then keeps running so other programs (``motcua take``, ``motcua
 call``, ``motcua kiosk``…) can join, until Ctrl-C or ``--seconds``.
+
+Each run writes into its own folder ``<--out>/<YYYYMMDD-HHMMSS>/`` and prints it. The
+console shows only the demo's own lines; the full log is ``demo.log`` in that folder.
+With ``--speed N`` a simulated day runs beside the tour in simulated time (speed.py): the
+demo ends when the day is over, with a report (XLSX + PNG charts) in ``report/``.
+Screenshots are taken after every tour step and then every ``SHOT_SECONDS`` until the end.
 """
 
 from __future__ import annotations
@@ -62,7 +68,7 @@ class Demo:
     def screenshot(self, label: str) -> None:
         self.step += 1
         for name, window in self.windows.items():
-            path = self.out / "screenshots" / f"{self.step:02d}-{label}-{name}.png"
+            path = self.out / "screenshots" / f"{self.step:03d}-{label}-{name}.png"
             window.grab().save(str(path))
             self.shots.append(path)
 
@@ -72,22 +78,29 @@ def run_demo(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from motcua.core.centre.load import load_centre
+    from motcua.demo import speed as at_speed
     from motcua.hub.server import HubOptions, HubServer
     from motcua.hub.storage.db import HubStore, sqlite_url
     from motcua.link.client import Endpoints
     from motcua.printer.driver import TicketPrinter
     from motcua.printer.node import PrinterNode
     from motcua.printer.virtual import VirtualLink, VirtualPrinter
+    from motcua.qt.messages import route_qt_messages
 
-    out = Path(args.out).resolve()
+    out = at_speed.run_folder(Path(args.out).resolve())
     for sub in ("hub", "tickets", "screenshots"):
         (out / sub).mkdir(parents=True, exist_ok=True)
+    at_speed.quiet_console(out / "demo.log")
+    print(f"Kết quả của lần chạy này / this run's output: {out}", flush=True)
     offscreen = os.environ.get("QT_QPA_PLATFORM") == "offscreen"
     centre = load_centre(CONFIG)
     cp, ep = _pick_ports()
     store = HubStore(sqlite_url(out / "hub" / "hub.sqlite"), site_id=centre.id)
+    sim_day = at_speed.simulated_day(centre) if args.speed else None
+    clock = at_speed.start_clock(centre, sim_day) if sim_day is not None else None
     hub = HubServer(centre, store, HubOptions(f"tcp://127.0.0.1:{cp}", f"tcp://127.0.0.1:{ep}",
-                                              open_all_hours=True))
+                                              open_all_hours=True),
+                    **({"clock": clock} if clock is not None else {}))
     hub.start()
     endpoints = Endpoints(f"tcp://127.0.0.1:{cp}", f"tcp://127.0.0.1:{ep}")
     virtual = VirtualPrinter(out_dir=out / "tickets", profile="default")
@@ -96,6 +109,7 @@ def run_demo(args: argparse.Namespace) -> int:
                        on_note=lambda text: print(f"[máy in / printer] {text}", flush=True))
     node.start()
 
+    route_qt_messages()
     app = QApplication.instance() or QApplication(["motcua-demo"])
 
     from motcua.qt.link import collect_garbage_on_gui_thread
@@ -114,10 +128,32 @@ def run_demo(args: argparse.Namespace) -> int:
     watchdog.start(200)
     if args.seconds:
         QTimer.singleShot(int(args.seconds * 1000), stop.set)
-    sim_thread = _start_simulation(args, endpoints, centre) if args.speed else None
+    sim_thread = None
+    if sim_day is not None:
+        def day_over(report: Any) -> None:
+            print("Ngày mô phỏng đã xong / the simulated day is over"
+                  + ("" if report is not None else " (lỗi, xem demo.log / failed, see demo.log)"),
+                  flush=True)
+            stop.set()
+
+        print(f"Ngày mô phỏng / simulated day: {sim_day:%d/%m/%Y}, nhanh gấp / speed "
+              f"×{args.speed:g}; quầy {at_speed.TOUR_COUNTER} dành cho tham quan / counter "
+              f"{at_speed.TOUR_COUNTER} is the tour's", flush=True)
+        sim_thread = at_speed.start_simulation(endpoints, centre, clock, speed=args.speed,
+                                               day=sim_day, on_done=day_over,
+                                               stopping=stop)
+    shots = QTimer()
+    shots.timeout.connect(lambda: demo.screenshot("run"))
     if offscreen:
-        _tour(demo, app, on_done=lambda: print(_tour_summary(demo), flush=True))
+        def tour_done() -> None:
+            print(_tour_summary(demo), flush=True)
+            shots.start(int(at_speed.SHOT_SECONDS * 1000))
+
+        _tour(demo, app, on_done=tour_done)
     app.exec()
+    shots.stop()
+    if offscreen:
+        demo.screenshot("end")
     for link in demo.links:
         link.stop()
     if sim_thread is not None:
@@ -125,8 +161,19 @@ def run_demo(args: argparse.Namespace) -> int:
     node.stop()
     hub.stop()
     store.close()
+    if sim_day is not None:
+        try:
+            paths = at_speed.write_report(out / "hub" / "hub.sqlite", centre, sim_day,
+                                          out / "report")
+            print(f"Báo cáo ngày mô phỏng / report of the simulated day: {len(paths)} tệp / "
+                  f"files in {out / 'report'}", flush=True)
+        except Exception:
+            log.exception("could not write the report")
+            print("Không ghi được báo cáo, xem demo.log / report failed, see demo.log",
+                  flush=True)
     print(f"Đã dừng / stopped. Phiếu / tickets: {out / 'tickets'}; "
-          f"ảnh chụp / screenshots: {out / 'screenshots'}", flush=True)
+          f"ảnh chụp / screenshots: {out / 'screenshots'} ({len(demo.shots)}); "
+          f"nhật ký / log: {out / 'demo.log'}", flush=True)
     return 0
 
 
@@ -176,45 +223,78 @@ def _open_windows(demo: Demo, endpoints: Any, offscreen: bool) -> None:
 
 
 def _tour(demo: Demo, app: Any, on_done: Callable[[], None]) -> None:
-    """Offscreen: walk one citizen through the centre, screenshotting each step."""
+    """Offscreen: walk one citizen through the centre, screenshotting each step.
+
+    Each step waits (up to :data:`STEP_PATIENCE` seconds) until the one before it has
+    taken effect: beside a simulated day the hub may take a moment to answer, and a
+    call sent before the sign-in is answered would be refused.
+    """
     from PySide6.QtCore import QTimer
 
     w = demo.windows
-    steps: list[tuple[float, str, Callable[[], None]]] = [
-        (3.0, "home", lambda: None),
-        (1.5, "field", lambda: w["kiosk"].choose_field("A")),
-        (1.5, "procedure", lambda: w["kiosk"].choose_procedure("A.1")),
-        (1.5, "confirm", lambda: w["kiosk"].show_screen("confirm")),
-        (1.5, "ticket", lambda: w["kiosk"].take()),
-        (1.5, "sign-in", lambda: w["counter1"].sign_in()),
-        (1.5, "called", lambda: w["counter1"].trigger("call_next")),
-        (1.5, "finished", lambda: w["counter1"].trigger("finish")),
-        (1.5, "rated", lambda: w["rating1"].press_level(
-            w["rating1"].link.view.centre.rating_scale[0].value)),
+
+    def counter() -> Any:
+        return w["counter1"].panel
+
+    steps: list[tuple[float, str, Callable[[], bool], Callable[[], None]]] = [
+        (3.0, "home", lambda: True, lambda: None),
+        (1.5, "field", lambda: True, lambda: w["kiosk"].choose_field("A")),
+        (1.5, "procedure", lambda: True, lambda: w["kiosk"].choose_procedure("A.1")),
+        (1.5, "confirm", lambda: True, lambda: w["kiosk"].show_screen("confirm")),
+        (1.5, "ticket", lambda: True, lambda: w["kiosk"].take()),
+        (1.5, "sign-in", lambda: w["kiosk"].current_screen() == "result",
+         lambda: _sign_in(w["counter1"], TOUR_OFFICER)),
+        (1.5, "called", lambda: bool(w["counter1"].signed_in),
+         lambda: w["counter1"].trigger("call_next")),
+        (1.5, "finished", lambda: counter() is not None and counter().current is not None,
+         lambda: w["counter1"].trigger("finish")),
+        (1.5, "rated", lambda: counter() is not None and counter().current is None,
+         lambda: w["rating1"].press_level(w["rating1"].link.view.centre.rating_scale[0].value)),
     ]
-    delay = 0.0
-    for wait, label, action in steps:
-        delay += wait
 
-        def run(label: str = label, action: Callable[[], None] = action) -> None:
-            try:
-                action()
-            except Exception:
-                log.exception("demo step %s failed", label)
+    def run_step(index: int, waited: float = 0.0) -> None:
+        if index >= len(steps):
+            QTimer.singleShot(1500, on_done)
+            return
+        pause, label, ready, action = steps[index]
+        try:
+            is_ready = ready()
+        except Exception:
+            is_ready = False
+        if not is_ready and waited < STEP_PATIENCE:
+            QTimer.singleShot(200, lambda: run_step(index, waited + 0.2))
+            return
+        try:
+            action()
+        except Exception:
+            log.exception("demo step %s failed", label)
+
+        def shoot_and_go_on() -> None:
             # taken before the next step runs, so each picture shows its own step
-            QTimer.singleShot(900, lambda: demo.screenshot(label))
+            demo.screenshot(label)
+            nxt = steps[index + 1][0] if index + 1 < len(steps) else 0.0
+            QTimer.singleShot(int(max(0.0, nxt - 0.9) * 1000), lambda: run_step(index + 1))
 
-        QTimer.singleShot(int(delay * 1000), run)
-    QTimer.singleShot(int((delay + 2.5) * 1000), on_done)
+        QTimer.singleShot(900, shoot_and_go_on)
+
+    QTimer.singleShot(int(steps[0][0] * 1000), lambda: run_step(0))
 
 
-def _start_simulation(args: argparse.Namespace, endpoints: Any, centre: Any) -> threading.Thread:
-    from motcua.simulate.day import run_day_realtime
+STEP_PATIENCE = 15.0
+"""Seconds a tour step waits for the one before it to take effect."""
 
-    t = threading.Thread(target=run_day_realtime, args=(endpoints, centre),
-                         kwargs={"speed": args.speed}, name="simulated-day", daemon=True)
-    t.start()
-    return t
+
+TOUR_OFFICER = "cb01"
+"""The tour's officer: the simulation signs officers in by counter order and leaves the
+tour's counter 1 (and so cb01) alone."""
+
+
+def _sign_in(window: Any, officer: str) -> None:
+    box = window.signin.officer_box
+    index = box.findData(officer)
+    if index >= 0:
+        box.setCurrentIndex(index)
+    window.sign_in()
 
 
 def _banner(centre: Any, cp: int, ep: int, out: Path, offscreen: bool) -> str:

@@ -120,7 +120,9 @@ def qt_application(name: str | None = None) -> QApplication:
     from PySide6.QtWidgets import QApplication
 
     from motcua.qt.link import collect_garbage_on_gui_thread
+    from motcua.qt.messages import route_qt_messages
 
+    route_qt_messages()
     if name is None:
         name = sys.argv[0] if sys.argv else "motcua"
     app = QApplication.instance() or QApplication([name])

@@ -29,7 +29,7 @@ import math
 import random
 import time
 from collections import Counter as Tally
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -85,7 +85,7 @@ class DaySimulation:
     def __init__(self, endpoints: Endpoints, centre: Centre, *, speed: float, tickets: int,
                  seed: int, clock: Any | None, keys_dir: Path | None = None,
                  service_scale: float = DEFAULT_SERVICE_SCALE, day: date | None = None,
-                 timeout: float = 5.0) -> None:
+                 timeout: float = 5.0, counters: Collection[int] | None = None) -> None:
         self.endpoints, self.centre = endpoints, centre
         self.keys_dir, self.timeout = keys_dir, timeout
         self.scale = service_scale
@@ -107,8 +107,10 @@ class DaySimulation:
         self.report = SimReport(self.pace.mode, speed, seed, self.day.isoformat(),
                                 planned=tickets)
         self.records: dict[str, TicketRecord] = {}
+        # ``counters``: the ones the simulation staffs (the demo keeps one for its tour).
         self.desks = [_Desk(c.number, _officer_for(centre, i), c.fields)
-                      for i, c in enumerate(centre.counters)]
+                      for i, c in enumerate(centre.counters)
+                      if counters is None or c.number in counters]
         self._plan_breaks()
         self._queue: list[tuple[datetime, int, str, tuple[Any, ...]]] = []
         self._seq = itertools.count()
@@ -428,7 +430,8 @@ def _officer_for(centre: Centre, index: int) -> str:
 
 def run_day(endpoints: Endpoints, centre: Centre, *, speed: float, tickets: int, seed: int,
             clock: Any | None, keys_dir: Path | None = None,
-            service_scale: float = DEFAULT_SERVICE_SCALE, day: date | None = None) -> SimReport:
+            service_scale: float = DEFAULT_SERVICE_SCALE, day: date | None = None,
+            counters: Collection[int] | None = None) -> SimReport:
     """Play one busy day against the hub at ``endpoints`` and return its report.
 
     ``clock``: the object the hub reads its time from (``.now``, e.g. ControlledClock or
@@ -437,7 +440,8 @@ def run_day(endpoints: Endpoints, centre: Centre, *, speed: float, tickets: int,
     second; 0 = as fast as the hub answers (controlled clock only).
     """
     sim = DaySimulation(endpoints, centre, speed=speed, tickets=tickets, seed=seed, clock=clock,
-                        keys_dir=keys_dir, service_scale=service_scale, day=day)
+                        keys_dir=keys_dir, service_scale=service_scale, day=day,
+                        counters=counters)
     return sim.run()
 
 
