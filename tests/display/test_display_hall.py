@@ -25,7 +25,7 @@ from motcua.voice.announce import CHIME, all_clip_names
 from motcua.voice.clips import ClipSet
 from motcua.voice.player import Announcer
 from motcua.voice.wav import Audio, write_wav
-from tests.conftest import free_port, start_hub
+from tests.support.hubs import free_port, start_hub
 
 CONNECT_MS = 8000
 """Generous: a follower snapshots after the first heartbeat (once a second)."""

@@ -22,8 +22,10 @@ import pytest
 from motcua.core.state_snapshot import state_to_dict
 from motcua.hub.storage.db import sqlite_url
 from motcua.link.client import Endpoints, EventFollower, HubClient, HubError
-from tests.conftest import VN, FakeClock, start_hub
-from tests.support.drills import check_database, stop_hub, wait_until
+from tests.support.clock import VN, FakeClock
+from tests.support.drills import check_database
+from tests.support.hubs import start_hub, stop_hub
+from tests.support.wait import wait_until
 
 
 class Centre:

@@ -26,15 +26,9 @@ import zmq
 from motcua.core import protocol
 from motcua.hub.storage.db import sqlite_url
 from motcua.link.client import HubClient
-from tests.conftest import start_hub
-from tests.support.drills import (
-    FIELDS,
-    check_database,
-    latency_line,
-    raw_dealer,
-    stop_hub,
-    wait_until,
-)
+from tests.support.drills import FIELDS, check_database, latency_line, raw_dealer
+from tests.support.hubs import start_hub, stop_hub
+from tests.support.wait import wait_until
 
 
 def _ask(sock: zmq.Socket[Any], frames: list[bytes], wait_ms: int = 3000) -> list[bytes] | None:

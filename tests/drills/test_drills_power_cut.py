@@ -29,9 +29,9 @@ from typing import Any
 
 from motcua.core.state_snapshot import state_from_dict, state_to_dict
 from motcua.link.client import HubClient, HubError, HubUnavailable
-from tests.conftest import free_port
 from tests.hub.test_hub_kill import start_hub_process
 from tests.support.drills import FIELDS, check_database, replay_day
+from tests.support.hubs import free_port
 
 log = logging.getLogger(__name__)
 ROUNDS = int(os.environ.get("MOTCUA_DRILL_ROUNDS", "8"))

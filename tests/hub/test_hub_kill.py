@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from motcua.link.client import HubClient, HubError
-from tests.conftest import ROOT, free_port
+from tests.support.hubs import ROOT, free_port
 
 FIELDS = "ABCDEGHKLMN"
 

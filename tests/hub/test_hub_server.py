@@ -11,7 +11,7 @@ import zmq
 from motcua.core import protocol
 from motcua.hub.storage.db import sqlite_url
 from motcua.link.client import Endpoints, EventFollower, HubClient, HubError, HubUnavailable
-from tests.conftest import free_port, start_hub
+from tests.support.hubs import free_port, start_hub
 
 
 def raw_dealer(endpoint: str, name: bytes = b"admin") -> zmq.Socket:  # type: ignore[type-arg]

@@ -29,7 +29,7 @@ from motcua.printer.driver import TicketPrinter
 from motcua.printer.node import PrinterNode, ticket_print
 from motcua.printer.render import decode_text, render
 from motcua.printer.virtual import PtyServer, TcpServer, VirtualLink, VirtualPrinter, VirtualState
-from tests.conftest import free_port, start_hub
+from tests.support.hubs import free_port, start_hub
 
 DEADLINE_S = 8.0
 REPRINT = "*** IN LẠI ***"

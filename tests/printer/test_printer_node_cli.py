@@ -13,8 +13,8 @@ import pytest
 
 from motcua.printer import node_cli
 from motcua.printer.driver import TicketPrinter
-from motcua.printer.node import node_main
 from motcua.printer.node_cli import ReopeningLink
+from motcua.printer.node_cli import main as node_main
 from motcua.printer.status import PrinterStatus
 from motcua.printer.virtual import PtyServer, VirtualPrinter
 

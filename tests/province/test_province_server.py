@@ -6,7 +6,6 @@ Real PostgreSQL at 127.0.0.1:5432 (database ``test``), one throw-away schema per
 from __future__ import annotations
 
 import json
-import os
 import socket
 import threading
 import time
@@ -22,12 +21,9 @@ from sqlalchemy import Engine, create_engine, text
 from motcua.hub.sync import SyncClient
 from motcua.province.server import ProvinceServer
 from motcua.province.sim import MemoryOutbox, centre_day, days_from
+from tests.support.province import FAST, PG_URL
 
-PG_URL = os.environ.get("MOTCUA_TEST_PG_URL",
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SITE = "79-phuong-sai-gon"
-FAST: dict[str, Any] = {"batch_size": 200, "window": 4, "timeout_s": 1.0, "idle_poll_s": 0.05,
-                        "max_backoff_s": 0.3, "reconnect_max_s": 0.3}
 
 
 class Keys:
