@@ -87,7 +87,7 @@ def test_three_days_offline_then_every_event_once_in_order(tmp_path: Path, centr
     try:
         for i, day in enumerate(DAYS):
             _work_one_day(clients, clock, day, 12 + 4 * i)
-        wait_until(lambda: sync.status()["last_seq"] == store.last_seq(), 10, "backlog seen")
+        wait_until(lambda: sync.status()["last_seq"] == store.last_seq(), "backlog seen", 10)
         offline = sync.status()
         assert offline["acked_seq"] == 0 and not offline["connected"]
         assert offline["backlog"] == store.last_seq()

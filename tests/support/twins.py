@@ -8,6 +8,9 @@ serial device reports and lets the test wait on each report as it arrives.
 
 from __future__ import annotations
 
+import threading
+import time
+import wave
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -70,3 +73,39 @@ def printer_node(endpoints: Any, device: str, out: Path, *, printer: Any = None,
     paper = printer if printer is not None else VirtualPrinter(out_dir=out)
     return (PrinterNode(endpoints, device, printer=TicketPrinter(VirtualLink(paper), mode),
                         on_note=on_note, **node), paper)
+
+
+class SpeakerTwin:
+    """The centre's loudspeaker: each clip takes ``hold`` seconds to play, like a real one,
+    and every play is recorded as ``(wav name, start, end, clip seconds)``; ``max_active``
+    tells whether two plays ever overlapped."""
+
+    name = "twin"
+
+    def __init__(self, hold: float = 0.02) -> None:
+        self.hold = hold
+        self.events: list[tuple[str, float, float, float]] = []
+        self.active = 0
+        self.max_active = 0
+        self._lock = threading.Lock()
+
+    @property
+    def spans(self) -> list[tuple[float, float]]:
+        return [(start, end) for _name, start, end, _seconds in self.events]
+
+    def play(self, wav: Path, duration: float) -> bool:
+        with self._lock:
+            self.active += 1
+            self.max_active = max(self.max_active, self.active)
+        start = time.monotonic()
+        with wave.open(str(wav), "rb") as w:
+            assert w.getnframes() > 0, f"{wav} holds no sound"
+            seconds = w.getnframes() / w.getframerate()
+        # The loudspeaker is busy while it plays: this models the device's playing time
+        # (what the announcer must not overlap), it does not wait for anything.
+        time.sleep(self.hold)
+        end = time.monotonic()
+        with self._lock:
+            self.active -= 1
+            self.events.append((wav.name, start, end, seconds))
+        return True

@@ -9,6 +9,7 @@ until a deadline, failing with words that say what did not happen.
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import threading
 import time
@@ -102,16 +103,25 @@ class EventWatch:
 
     def __init__(self, endpoints: Endpoints, device: str = "admin", **follower: Any) -> None:
         self.events: Signal[Event] = Signal()
+        self.views: Signal[CentreView] = Signal()
+        """Every snapshot the follower took (a second one follows a lost hub)."""
         self.connections: Signal[bool] = Signal()
         self.refusals: Signal[bool] = Signal()
-        self._view: Signal[CentreView] = Signal()
+        self._changed = threading.Condition()
         self.follower = EventFollower(endpoints, device, on_event=self._on_event,
-                                      on_view=self._view.append,
+                                      on_view=self._on_view,
                                       on_connection=self.connections.append,
                                       on_refused=self.refusals.append, **follower)
 
+    def _on_view(self, view: CentreView) -> None:
+        self.views.append(view)
+        with self._changed:
+            self._changed.notify_all()
+
     def _on_event(self, _view: CentreView, event: Event) -> None:
         self.events.append(event)
+        with self._changed:
+            self._changed.notify_all()
 
     @property
     def view(self) -> CentreView:
@@ -122,12 +132,8 @@ class EventWatch:
     def start(self, *, wait_snapshot: bool = True) -> EventWatch:
         self.follower.start()
         if wait_snapshot:
-            self._view.wait_len(1, "the hub's snapshot")
+            self.views.wait_len(1, "the hub's snapshot")
         return self
-
-    def wait_snapshots(self, count: int, timeout: float = DEADLINE_S) -> None:
-        """Block until the follower took ``count`` snapshots (a re-snapshot after a loss)."""
-        self._view.wait_len(count, f"{count} snapshots", timeout)
 
     def stop(self) -> None:
         self.follower.stop()
@@ -143,10 +149,23 @@ class EventWatch:
         """The first event of type ``kind`` (seen since the snapshot) that ``match`` accepts."""
         return self.events.wait_for(lambda e: e.type == kind and match(e), kind, timeout)
 
-    def wait_seq(self, seq: int, timeout: float = DEADLINE_S) -> None:
+    def wait_view(self, cond: Callable[[CentreView], object], what: str,
+                  timeout: float = DEADLINE_S) -> CentreView:
+        """Block until the follower's view satisfies ``cond`` (checked on every snapshot
+        and every applied event, under the follower's lock); return the view."""
+        def holds() -> bool:
+            with self.follower.lock:
+                view = self.follower.view
+                return view is not None and bool(cond(view))
+
+        with self._changed:
+            if not self._changed.wait_for(holds, timeout):
+                raise AssertionError(f"{what}: not seen within {timeout} s")
+        return self.view
+
+    def wait_seq(self, seq: int, timeout: float = DEADLINE_S) -> CentreView:
         """Block until the follower's view has caught up with the hub's sequence ``seq``."""
-        self.events.wait_for(lambda _e: self.follower.view is not None
-                             and self.follower.view.seq >= seq, f"seq {seq}", timeout)
+        return self.wait_view(lambda v: v.seq >= seq, f"seq {seq}", timeout)
 
 
 class OutputLines:
@@ -160,9 +179,11 @@ class OutputLines:
         self._thread.start()
 
     def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for raw in self.proc.stdout:
-            self.lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
+        stdout = self.proc.stdout
+        assert stdout is not None
+        with stdout:
+            for raw in stdout:
+                self.lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
         self.lines.append(None)
 
     def text(self) -> str:
@@ -190,3 +211,31 @@ def wait_for_line(proc: subprocess.Popen[bytes], needle: str, timeout: float = 3
     out = OutputLines(proc)
     out.wait_for(needle, timeout)
     return out
+
+
+class LogWatch(logging.Handler):
+    """The log records of ``logger`` (and its children) as a :class:`Signal`: a test waits
+    for the line the code writes the moment it reaches a state (``with LogWatch() as w``)."""
+
+    def __init__(self, logger: str = "motcua", level: int = logging.INFO) -> None:
+        super().__init__(level)
+        self.records: Signal[logging.LogRecord] = Signal()
+        self._logger = logging.getLogger(logger)
+        self._old_level = self._logger.level
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def wait_for(self, needle: str, timeout: float = DEADLINE_S) -> logging.LogRecord:
+        """The first record whose message contains ``needle``."""
+        return self.records.wait_for(lambda r: needle in r.getMessage(), needle, timeout)
+
+    def __enter__(self) -> LogWatch:
+        self._logger.addHandler(self)
+        if self._logger.getEffectiveLevel() > self.level:
+            self._logger.setLevel(self.level)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._logger.removeHandler(self)
+        self._logger.setLevel(self._old_level)
