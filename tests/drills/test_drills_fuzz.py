@@ -244,7 +244,7 @@ def province() -> Iterator[tuple[Any, tuple[bytes, bytes, bytes]]]:
     from sqlalchemy import create_engine, text
 
     from motcua.province.server import ProvinceServer
-    from tests.province.test_province_server import PG_URL
+    from tests.support.province import PG_URL
 
     engine = create_engine(PG_URL, pool_size=6)
     with engine.connect() as conn:  # fail, never skip, when PostgreSQL is missing

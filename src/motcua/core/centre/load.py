@@ -51,7 +51,7 @@ from motcua.core.centre.parse import (
     _show,
     _Table,
 )
-from motcua.core.centre.snapshot import centre_from_dict, centre_to_dict
+from motcua.core.centre.snapshot import SNAPSHOT_SOURCE, centre_to_dict
 from motcua.core.text import nfc
 
 __all__ = [
@@ -279,6 +279,14 @@ def build_centre(data: Mapping[str, Any], source: str, fields_data: Mapping[str,
         devices=_parse_devices(root, counters), notice_vi=root.text("notice_vi", ""),
         kiosk_idle_seconds=root.number("kiosk_idle_seconds", 20.0), extra=_parse_extra(root),
     )
+
+
+def centre_from_dict(d: Mapping[str, Any]) -> Centre:
+    """Rebuild a Centre from :func:`centre_to_dict` output, validating it like a file.
+
+    Missing officer names and device keys (left out of the snapshot) become ``""``.
+    """
+    return build_centre(d, SNAPSHOT_SOURCE, None, "", snapshot=True)
 
 
 def parse_centre(data: Mapping[str, Any], *, source: str,
