@@ -1,4 +1,6 @@
-"""The hub's wire protocol: frames, message types and body checks (docs/protocol.md).
+"""The hub's wire protocol: frames and strict JSON (docs/protocol.md).
+
+The body of every message is a typed model in :mod:`motcua.core.wire`.
 
 Every device imports this module; nothing else knows how bytes look on the wire.
 
@@ -7,9 +9,10 @@ Frames (ZeroMQ multipart)::
     command  device DEALER -> hub ROUTER   [b"MC1"] [type] [request id] [body JSON]
     reply    hub ROUTER -> device DEALER   [b"MC1"] [b"OK" | b"ERR"] [request id] [body JSON]
     event    hub PUB -> device SUB         [b"e." + type] [stream id] [seq, 8 bytes BE] [JSON]
-    heartbeat on the PUB, every second     [b"hb"] [stream id] [current seq, 8 bytes BE] [b"{}"]
+    heartbeat on the PUB, every second     [b"hb"] [stream id] [current seq, 8 bytes BE] [JSON]
 
-An event's JSON is ``{"ts": ISO time, "day": "YYYY-MM-DD", "data": {...}}``.
+An event's JSON is ``{"v": "MC1", "ts": ISO time, "day": "YYYY-MM-DD", "data": {...}}``;
+a heartbeat's is ``{"v": "MC1"}``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,14 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
+from motcua.core import wire
+from motcua.core.wire.requests import Request
+
 VERSION = b"MC1"
+"""Protocol version: frame 0 of every command and reply, ``"v"`` of every event."""
+VERSION_TEXT = VERSION.decode("ascii")
 OK = b"OK"
 ERR = b"ERR"
 HEARTBEAT = b"hb"
@@ -30,64 +40,20 @@ MAX_ID_BYTES = 64
 COMMAND_PORT = 5570
 EVENT_PORT = 5571
 
-# Body schema per command type: key -> (accepted JSON types, required).
-_STR = (str,)
-_INT = (int,)
-_OPT_STR = (str, type(None))
-Schema = dict[str, tuple[tuple[type, ...], bool]]
-SCHEMAS: dict[str, Schema] = {
-    "ping": {},
-    "snapshot": {"staff": ((bool,), False)},
-    "ticket.take": {"field": (_STR, True), "procedure": (_OPT_STR, False),
-                    "priority": (_OPT_STR, False)},
-    "ticket.cancel": {"ticket": (_STR, True), "reason": (_STR, False)},
-    "counter.open": {"counter": (_INT, False), "officer": (_STR, True)},
-    "counter.close": {"counter": (_INT, False)},
-    "counter.pause": {"counter": (_INT, False)},
-    "counter.resume": {"counter": (_INT, False)},
-    "counter.call_next": {"counter": (_INT, False)},
-    "counter.call_ticket": {"counter": (_INT, False), "ticket": (_STR, True),
-                            "reason": (_STR, True)},
-    "counter.recall": {"counter": (_INT, False)},
-    "counter.start": {"counter": (_INT, False)},
-    "counter.finish": {"counter": (_INT, False)},
-    "counter.no_show": {"counter": (_INT, False)},
-    "counter.hold": {"counter": (_INT, False)},
-    "counter.unhold": {"counter": (_INT, False), "ticket": (_STR, True)},
-    "counter.transfer": {"counter": (_INT, False), "to_field": (_OPT_STR, False),
-                         "to_counter": ((int, type(None)), False)},
-    "counter.waiting": {"counter": (_INT, False), "limit": (_INT, False)},
-    "rating.submit": {"counter": (_INT, False), "value": (_INT, True)},
-    "device.status": {"status": (_STR, True), "detail_vi": (_STR, False),
-                      "detail_en": (_STR, False)},
-    "printer.printed": {"ticket": (_STR, True), "reprint": ((bool,), False)},
-    "printer.failed": {"ticket": (_STR, True), "reason": (_STR, False)},
-    "printer.pending": {},
-    "report.summary": {"date_from": (_STR, False), "date_to": (_STR, False)},
-}
-QUERY_TYPES = frozenset({"ping", "snapshot", "counter.waiting", "printer.pending",
-                         "report.summary"})
-"""Commands that change nothing: answered without storing events or the reply."""
-
-
-class ProtocolError(ValueError):
-    """A message that does not follow the protocol; carries a typed code and words."""
-
-    def __init__(self, code: str, vi: str, en: str) -> None:
-        super().__init__(f"{code}: {en}")
-        self.code = code
-        self.vi = vi
-        self.en = en
-
-    def to_body(self) -> dict[str, Any]:
-        return {"code": self.code, "message_vi": self.vi, "message_en": self.en, "details": {}}
+# Re-exported: devices and the hub know these names from here.
+QUERY_TYPES = wire.QUERY_TYPES
+REQUESTS = wire.REQUESTS
+ProtocolError = wire.ProtocolError
 
 
 @dataclass(frozen=True)
 class Command:
+    """A checked command: ``message`` is the typed body, ``body`` the same as JSON data."""
+
     type: str
     request_id: str
     body: dict[str, Any]
+    message: Request | None = None
 
 
 @dataclass(frozen=True)
@@ -119,17 +85,55 @@ MAX_REPLY_BYTES = 64 * 1024 * 1024
 """Replies and events from the hub may be large (a snapshot of a busy day)."""
 
 
-def loads_object(raw: bytes, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
+_LOOSE = msgspec.json.Decoder()
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook``: a key given twice is refused (JSON would keep the last)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return obj
+
+
+def loads_object(raw: bytes, limit: int = MAX_BODY_BYTES, *,
+                 strict: bool = True) -> dict[str, Any]:
+    """A JSON object: UTF-8, at most ``limit`` bytes, NFC strings.
+
+    ``strict`` (every command a device sends) also refuses a key given twice. Replies
+    and events come from the hub, which never writes one, and may be megabytes (a
+    snapshot), so they are parsed by msgspec's faster decoder instead.
+    """
     if len(raw) > limit:
         raise ProtocolError("too_large", f"Nội dung quá lớn ({len(raw)} byte)",
-                            f"Body too large ({len(raw)} bytes, limit {MAX_BODY_BYTES})")
+                            f"Body too large ({len(raw)} bytes, limit {limit})")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ProtocolError("bad_encoding", "Nội dung không phải UTF-8",
                             f"Body is not UTF-8 ({exc.reason} at byte {exc.start})") from None
     try:
-        value = json.loads(text) if text else {}
+        if not text:
+            value = {}
+        elif strict:
+            value = json.loads(text, object_pairs_hook=_refuse_duplicates)
+        else:
+            value = _LOOSE.decode(text)
+    except msgspec.DecodeError as exc:
+        raise ProtocolError("bad_json", "Nội dung không phải JSON hợp lệ",
+                            f"Body is not valid JSON: {exc}") from None
+    except _DuplicateKey as dup:
+        raise ProtocolError("bad_request", f"Khoá {dup.key!r} xuất hiện hai lần",
+                            f"Key {dup.key!r} appears twice", key=dup.key) from None
     except json.JSONDecodeError as exc:
         raise ProtocolError("bad_json", "Nội dung không phải JSON hợp lệ",
                             f"Body is not valid JSON: {exc.msg} at {exc.pos}") from None
@@ -160,34 +164,9 @@ def _ascii(raw: bytes, what_vi: str, what_en: str) -> str:
     return text
 
 
-def check_body(kind: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Check a command body against its schema; unknown keys are an error (typos)."""
-    schema = SCHEMAS.get(kind)
-    if schema is None:
-        raise ProtocolError("unknown_type", f"Lệnh không được hỗ trợ: {kind}",
-                            f"Unknown command type: {kind}")
-    for key in body:
-        if key not in schema:
-            raise ProtocolError("bad_request", f"Khoá không hợp lệ {key!r} trong {kind}",
-                                f"Unknown key {key!r} in {kind} (known: {', '.join(schema)})")
-    for key, (types, required) in schema.items():
-        if key not in body:
-            if required:
-                raise ProtocolError("bad_request", f"Thiếu khoá {key!r} trong {kind}",
-                                    f"Missing key {key!r} in {kind}")
-            continue
-        value = body[key]
-        # bool is an int in Python; a counter number must not be True.
-        if isinstance(value, bool) and bool not in types:
-            ok = False
-        else:
-            ok = isinstance(value, types)
-        if not ok:
-            names = " or ".join("null" if t is type(None) else t.__name__ for t in types)
-            raise ProtocolError("bad_request", f"Khoá {key!r} sai kiểu (cần {names})",
-                                f"Key {key!r} has the wrong type (expected {names}, got "
-                                f"{type(value).__name__})")
-    return body
+def check_body(kind: str, body: dict[str, Any]) -> Request:
+    """The typed body of ``kind``; unknown keys are an error (they are usually typos)."""
+    return wire.decode_request(kind, body)
 
 
 def decode_command(frames: list[bytes]) -> Command:
@@ -201,7 +180,7 @@ def decode_command(frames: list[bytes]) -> Command:
     kind = _ascii(frames[1], "Loại lệnh", "Command type")
     request_id = _ascii(frames[2], "Mã yêu cầu", "Request id")
     body = loads_object(frames[3])
-    return Command(kind, request_id, check_body(kind, body))
+    return Command(kind, request_id, body, check_body(kind, body))
 
 
 def encode_command(kind: str, request_id: str, body: dict[str, Any]) -> list[bytes]:
@@ -217,17 +196,21 @@ def decode_reply(frames: list[bytes]) -> tuple[bool, str, dict[str, Any]]:
     if len(frames) != 4 or frames[0] != VERSION or frames[1] not in (OK, ERR):
         raise ProtocolError("bad_frame", "Trả lời không đúng khuôn dạng", "Malformed reply")
     return (frames[1] == OK, frames[2].decode("ascii", "replace"),
-            loads_object(frames[3], MAX_REPLY_BYTES))
+            loads_object(frames[3], MAX_REPLY_BYTES, strict=False))
 
 
 def encode_event(kind: str, stream_id: str, seq: int, ts: str, day: str,
                  data: dict[str, Any]) -> list[bytes]:
     return [EVENT_PREFIX + kind.encode("ascii"), stream_id.encode("ascii"),
-            struct.pack(">Q", seq), dumps({"ts": ts, "day": day, "data": data})]
+            struct.pack(">Q", seq),
+            dumps({"v": VERSION_TEXT, "ts": ts, "day": day, "data": data})]
 
 
 def encode_heartbeat(stream_id: str, seq: int) -> list[bytes]:
-    return [HEARTBEAT, stream_id.encode("ascii"), struct.pack(">Q", seq), b"{}"]
+    return [HEARTBEAT, stream_id.encode("ascii"), struct.pack(">Q", seq), _HEARTBEAT_BODY]
+
+
+_HEARTBEAT_BODY = dumps({"v": VERSION_TEXT})
 
 
 def decode_event(frames: list[bytes]) -> EventMessage:
@@ -240,7 +223,11 @@ def decode_event(frames: list[bytes]) -> EventMessage:
         return EventMessage("hb", stream, seq, "", "", {})
     if not frames[0].startswith(EVENT_PREFIX):
         raise ProtocolError("bad_frame", "Chủ đề sự kiện lạ", f"Unknown topic {frames[0][:32]!r}")
-    payload = loads_object(frames[3], MAX_REPLY_BYTES)
+    payload = loads_object(frames[3], MAX_REPLY_BYTES, strict=False)
+    if payload.get("v") != VERSION_TEXT:
+        raise ProtocolError("bad_version", "Phiên bản giao thức của sự kiện không đúng",
+                            f"Event of protocol version {str(payload.get('v'))[:8]!r}; "
+                            f"expected {VERSION_TEXT!r}")
     return EventMessage(frames[0][len(EVENT_PREFIX):].decode("ascii", "replace"), stream, seq,
                         str(payload.get("ts", "")), str(payload.get("day", "")),
                         dict(payload.get("data", {})))
