@@ -18,10 +18,11 @@ a heartbeat's is ``{"v": "MC1"}``.
 from __future__ import annotations
 
 import json
+import re
 import struct
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import msgspec
 
@@ -85,7 +86,64 @@ MAX_REPLY_BYTES = 64 * 1024 * 1024
 """Replies and events from the hub may be large (a snapshot of a busy day)."""
 
 
-_LOOSE = msgspec.json.Decoder()
+def loads_object(raw: bytes, limit: int = MAX_BODY_BYTES, *,
+                 strict: bool = True) -> dict[str, Any]:
+    """A JSON object: UTF-8, at most ``limit`` bytes, NFC strings.
+
+    ``strict`` (every command a device sends) also refuses a key given twice; the hub
+    never writes one, so replies and events (which may be megabytes) skip that check.
+    """
+    if len(raw) > limit:
+        raise ProtocolError("too_large", f"Nội dung quá lớn ({len(raw)} byte)",
+                            f"Body too large ({len(raw)} bytes, limit {limit})")
+    if not raw:
+        return {}
+    try:
+        value = _DECODER.decode(raw)
+    except msgspec.DecodeError as exc:
+        _refuse_bad_json(raw, exc)
+    except RecursionError:  # hostile but well-formed: nesting deeper than the limit
+        raise ProtocolError("bad_json", "Nội dung JSON lồng quá sâu",
+                            "JSON body refused: nested too deep") from None
+    if not isinstance(value, dict):
+        raise ProtocolError("bad_json", "Nội dung phải là một đối tượng JSON",
+                            "Body must be a JSON object")
+    if strict:
+        _refuse_duplicate_keys(raw, value)
+    if raw.isascii():  # nothing to normalise (most commands)
+        return value
+    result: dict[str, Any] = nfc_deep(value)
+    return result
+
+
+_DECODER = msgspec.json.Decoder()
+# Every key in JSON text is a string followed by a colon. Counting these finds at least
+# as many as there are keys (a quoted colon inside a value may add one), so when the
+# decoded objects hold as many keys as this count, no key was given twice.
+_KEY_END = re.compile(rb'"\s*:')
+
+
+def _count_keys(value: Any) -> int:
+    if isinstance(value, dict):
+        return len(value) + sum(_count_keys(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_count_keys(v) for v in value)
+    return 0
+
+
+def _refuse_duplicate_keys(raw: bytes, value: dict[str, Any]) -> None:
+    """JSON keeps the last of two equal keys; the protocol refuses the message instead."""
+    colons = len(_KEY_END.findall(raw))
+    if colons == len(value) or colons == _count_keys(value):
+        return  # the usual case: flat body, no duplicate
+    try:  # the exact (slower) check: which key repeats, if any
+        json.loads(raw.decode("utf-8"), object_pairs_hook=_pairs_without_repeats)
+    except _DuplicateKey as dup:
+        raise ProtocolError("bad_request", f"Khoá {dup.key!r} xuất hiện hai lần",
+                            f"Key {dup.key!r} appears twice", key=dup.key) from None
+    except (ValueError, RecursionError):  # msgspec read it; json's limits are tighter
+        raise ProtocolError("bad_json", "Nội dung JSON quá lớn hoặc lồng quá sâu",
+                            "JSON body refused (too large or too deep)") from None
 
 
 class _DuplicateKey(Exception):
@@ -93,8 +151,7 @@ class _DuplicateKey(Exception):
         self.key = key
 
 
-def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """``object_pairs_hook``: a key given twice is refused (JSON would keep the last)."""
+def _pairs_without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj = dict(pairs)
     if len(obj) != len(pairs):
         seen: set[str] = set()
@@ -105,48 +162,14 @@ def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return obj
 
 
-def loads_object(raw: bytes, limit: int = MAX_BODY_BYTES, *,
-                 strict: bool = True) -> dict[str, Any]:
-    """A JSON object: UTF-8, at most ``limit`` bytes, NFC strings.
-
-    ``strict`` (every command a device sends) also refuses a key given twice. Replies
-    and events come from the hub, which never writes one, and may be megabytes (a
-    snapshot), so they are parsed by msgspec's faster decoder instead.
-    """
-    if len(raw) > limit:
-        raise ProtocolError("too_large", f"Nội dung quá lớn ({len(raw)} byte)",
-                            f"Body too large ({len(raw)} bytes, limit {limit})")
+def _refuse_bad_json(raw: bytes, exc: msgspec.DecodeError) -> NoReturn:
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
         raise ProtocolError("bad_encoding", "Nội dung không phải UTF-8",
-                            f"Body is not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    try:
-        if not text:
-            value = {}
-        elif strict:
-            value = json.loads(text, object_pairs_hook=_refuse_duplicates)
-        else:
-            value = _LOOSE.decode(text)
-    except msgspec.DecodeError as exc:
-        raise ProtocolError("bad_json", "Nội dung không phải JSON hợp lệ",
-                            f"Body is not valid JSON: {exc}") from None
-    except _DuplicateKey as dup:
-        raise ProtocolError("bad_request", f"Khoá {dup.key!r} xuất hiện hai lần",
-                            f"Key {dup.key!r} appears twice", key=dup.key) from None
-    except json.JSONDecodeError as exc:
-        raise ProtocolError("bad_json", "Nội dung không phải JSON hợp lệ",
-                            f"Body is not valid JSON: {exc.msg} at {exc.pos}") from None
-    except (ValueError, RecursionError) as exc:
-        # Hostile but well-formed JSON: an integer beyond Python's digit limit, or
-        # nesting deeper than the parser's recursion limit.
-        raise ProtocolError("bad_json", "Nội dung JSON quá lớn hoặc lồng quá sâu",
-                            f"JSON body refused: {type(exc).__name__}") from None
-    if not isinstance(value, dict):
-        raise ProtocolError("bad_json", "Nội dung phải là một đối tượng JSON",
-                            "Body must be a JSON object")
-    result: dict[str, Any] = nfc_deep(value)
-    return result
+                            f"Body is not UTF-8 ({bad.reason} at byte {bad.start})") from None
+    raise ProtocolError("bad_json", "Nội dung không phải JSON hợp lệ",
+                        f"Body is not valid JSON: {exc}") from None
 
 
 def _ascii(raw: bytes, what_vi: str, what_en: str) -> str:
