@@ -31,8 +31,8 @@ import zmq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from motcua.core import protocol  # noqa: E402
-from motcua.core.wire import REQUESTS  # noqa: E402
+from motcua.core import protocol
+from motcua.core.wire import REQUESTS
 
 SAMPLES: list[tuple[str, bytes]] = [
     ("ticket.take", b'{"field":"A","priority":null}'),

@@ -86,15 +86,17 @@ def explain(exc: msgspec.ValidationError, what: str, code: str = "bad_request") 
     """Turn a validation failure of message ``what`` (e.g. ``"ticket.take"``) into words.
 
     A check written in a model's ``__post_init__`` raises ``ValueError("vi / en")``; that
-    text is split on `` / `` so both languages keep their own sentence.
+    text is split on `` / `` so both languages keep their own sentence, and the first
+    quoted name in the English one is the key it is about.
     """
     text = str(exc)
     m = _AT.search(text)
     path = key_path(m["path"]) if m else ""
     core = text[:m.start()] if m else text
-    if " / " in core:  # our own checks: "Vietnamese / English"
+    if " / " in core:  # our own checks: "Vietnamese / English", naming the key first
         vi, en = core.split(" / ", 1)
-        key = path
+        named = re.search(r"'([^']+)'", en)
+        key = path or (named[1] if named else "")
     else:
         vi, en, key = _translate(core, path)
     return ProtocolError(code, f"{vi} trong {what}", f"{en} in {what}",
