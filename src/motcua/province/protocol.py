@@ -123,7 +123,7 @@ def _timestamp(value: str, what: str) -> str:
 
 def _refusal(exc: msgspec.ValidationError) -> ProtocolError:
     """A model's complaint as the province's codes: what is wrong where, in vi / en."""
-    err = explain(exc, "lô / batch")
+    err = explain(exc, "the batch", what_vi="lô")
     key = str(err.details.get("key", ""))
     if key == "events" and "at most" in err.en:
         code = "too_large"

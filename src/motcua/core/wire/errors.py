@@ -82,8 +82,10 @@ def _translate(core: str, key: str) -> tuple[str, str, str]:
             f"{where_en.capitalize()} is invalid: {core}", key)
 
 
-def explain(exc: msgspec.ValidationError, what: str, code: str = "bad_request") -> ProtocolError:
-    """Turn a validation failure of message ``what`` (e.g. ``"ticket.take"``) into words.
+def explain(exc: msgspec.ValidationError, what: str, code: str = "bad_request", *,
+            what_vi: str | None = None) -> ProtocolError:
+    """Turn a validation failure of message ``what`` (e.g. ``"ticket.take"``) into words
+    (``what_vi``: the message's name in Vietnamese, when it is not a command type).
 
     A check written in a model's ``__post_init__`` raises ``ValueError("vi / en")``; that
     text is split on `` / `` so both languages keep their own sentence, and the first
@@ -99,5 +101,5 @@ def explain(exc: msgspec.ValidationError, what: str, code: str = "bad_request") 
         key = path or (named[1] if named else "")
     else:
         vi, en, key = _translate(core, path)
-    return ProtocolError(code, f"{vi} trong {what}", f"{en} in {what}",
+    return ProtocolError(code, f"{vi} trong {what_vi or what}", f"{en} in {what}",
                          **({"key": key} if key else {}))
