@@ -25,7 +25,14 @@ from motcua.core import protocol
 from motcua.hub import keys_cli
 from motcua.hub.audit import fingerprint, read_entries
 from motcua.hub.revocation import ENDPOINT_FILE, notify_hub
-from motcua.link.client import ClientKeys, HubClient, HubError, HubUnavailable
+from motcua.link.client import (
+    ClientKeys,
+    Endpoints,
+    EventFollower,
+    HubClient,
+    HubError,
+    HubUnavailable,
+)
 from tests.conftest import ROOT, free_port
 from tests.support.drills import wait_until
 
@@ -166,6 +173,28 @@ def test_a_revoked_subscriber_hears_nothing_after_revocation(secure_hub) -> None
     refusals = [e for e in read_entries(keys / "audit.log")
                 if e.event == "refused_key" and e.device == "display-hall"]
     assert refusals and refusals[0].key == fingerprint(_public(keys, "display-hall"))
+
+
+def test_a_kept_device_follows_on_across_the_rebind(secure_hub) -> None:  # type: ignore[no-untyped-def]
+    """Re-binding the event socket drops every subscriber: the ones still enrolled come
+    back through ZAP and catch up (sequence gap or heartbeat) without anyone noticing."""
+    server, keys, client = secure_hub
+    follower = EventFollower(Endpoints(f"tcp://127.0.0.1:{server.command_port}",
+                                       f"tcp://127.0.0.1:{server.event_port}"), "rating-1",
+                             keys=ClientKeys.from_dir(keys / "devices" / "rating-1", "rating-1"))
+    follower.start()
+    try:
+        wait_until(lambda: follower.view is not None, 10, "the first snapshot")
+        kiosk = client("kiosk-1")
+        assert keys_cli.revoke(keys, "display-hall") == 0
+        for _ in range(3):  # published while the follower is reconnecting
+            kiosk.request("ticket.take", {"field": "C"})
+        wait_until(lambda: follower.view is not None
+                   and follower.view.seq == server.store.last_seq(), 10, "the follower caught up")
+        assert follower.view is not None
+        assert follower.view.state.last_number["C"] == 3 and not follower.refused
+    finally:
+        follower.stop()
 
 
 def test_staff_details_reach_staff_keys_only(secure_hub) -> None:  # type: ignore[no-untyped-def]

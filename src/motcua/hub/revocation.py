@@ -134,9 +134,9 @@ class KeyControl:
         """Reload the allow-list and wait until the hub's loop has it in force."""
         try:
             generation = self.registry.reload()
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             log.error("allow-list could not be reloaded: %s", exc)
-            return {"ok": False, "error": f"devices.json unreadable: {exc}"}
+            return {"ok": False, "error": f"devices.json unreadable ({exc}); previous list kept"}
         self.wake()
         with self._cond:
             ok = self._cond.wait_for(lambda: self._confirmed >= generation, CONFIRM_TIMEOUT_S)
@@ -180,8 +180,9 @@ def notify_hub(keys_dir: Path, timeout_s: float = CONFIRM_TIMEOUT_S + 1) -> tupl
     try:
         endpoint = marker.read_text("utf-8").strip()
     except OSError:
-        return True, ("Hub chưa chạy: thay đổi có hiệu lực khi hub khởi động / "
-                      "no hub running: the change applies when it starts")
+        return True, ("Không có hub --curve nào đang chạy với thư mục khoá này: thay đổi có "
+                      "hiệu lực khi hub khởi động / no hub running with --curve on these keys: "
+                      "the change applies when it starts")
     if not _listening(endpoint):
         return True, ("Hub không chạy: thay đổi có hiệu lực khi hub khởi động / "
                       "the hub is not running: the change applies when it starts")

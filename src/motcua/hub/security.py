@@ -114,7 +114,15 @@ class Registry:
         except FileNotFoundError:
             mtime = None
         if mtime != self._mtime:
-            self.reload()
+            try:
+                self.reload()
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                # A hand-edited file with a mistake: keep the list in force, say so, and
+                # do not try again until the file changes once more.
+                self._mtime = mtime
+                log.error("device keys in %s unreadable, previous list kept: %s",
+                          self.keys_file, exc)
+                return False
             log.info("device keys reloaded from %s", self.keys_file)
             return True
         return False
