@@ -65,6 +65,8 @@ class Registry:
         self._lock = threading.Lock()
         self._reload_lock = threading.Lock()
         self._by_key: dict[str, Enrolment] = {}
+        self._actors: dict[str, tuple[Actor, bytes]] = {}
+        """Key -> (actor, device name as bytes), built once per reload for the hot path."""
         self._retired: dict[str, Enrolment] = {}
         self._mtime: float | None = None
         self.generation = 0
@@ -91,9 +93,12 @@ class Registry:
                     (retired if item.get("revoked") else by_key)[e.public_key] = e
             for key in retired:
                 by_key.pop(key, None)  # a key once revoked stays revoked
+            actors = {k: (Actor(e.device, e.role, e.counter, e.kiosk), e.device.encode())
+                      for k, e in by_key.items()}
             with self._lock:
                 removed = set(self._by_key) - set(by_key)
                 self._by_key = by_key
+                self._actors = actors
                 self._retired = retired
                 self._mtime = mtime
                 if removed:
@@ -168,24 +173,27 @@ class Registry:
         """
         if not z85_key:
             return None
-        with self._lock:
-            e = self._by_key.get(z85_key)
-            old = self._retired.get(z85_key) if e is None else None
-        if e is None:
+        # One read of the current map (replaced whole on reload, never changed in place).
+        found = self._actors.get(z85_key)
+        if found is None:
+            with self._lock:
+                old = self._retired.get(z85_key)
             if self.audit is not None:
                 device = old.device if old is not None else "?"
                 self.audit.refusal(REFUSED_KEY, device, fingerprint(z85_key),
                                    role=old.role if old is not None else "",
                                    detail="message on an open session: key revoked or replaced")
             return None
-        if routing_id[:1] != b"\x00" and routing_id.split(b"#", 1)[0] != e.device.encode():
-            log.warning("key of %s sent with routing id %r: refused", e.device, routing_id[:32])
+        actor, name = found
+        if routing_id[:1] != b"\x00" and routing_id.split(b"#", 1)[0] != name:
+            log.warning("key of %s sent with routing id %r: refused", actor.device,
+                        routing_id[:32])
             if self.audit is not None:
-                self.audit.refusal(REFUSED_ROUTING_ID, e.device, fingerprint(z85_key),
-                                   role=e.role,
+                self.audit.refusal(REFUSED_ROUTING_ID, actor.device, fingerprint(z85_key),
+                                   role=actor.role,
                                    detail=f"routing id {routing_id[:32].decode('ascii', 'replace')}")
             return None
-        return Actor(e.device, e.role, e.counter, e.kiosk)
+        return actor
 
     def refused_role(self, actor: Actor, z85_key: str | None, kind: str) -> None:
         """Audit a command the key's role does not allow (throttled per key)."""
