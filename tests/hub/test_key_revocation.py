@@ -235,7 +235,7 @@ def test_the_audit_log_shows_every_key_event(secure_hub, capsys) -> None:  # typ
     refused = line("từ chối vai trò / role refused", "display-hall",
                    fingerprint(_public(keys, "display-hall")))
     assert "ticket.take" in refused
-    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d ", refused)  # when
+    assert re.match(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d ", refused)  # when, local time
     # one device only
     assert keys_cli.main(["--data", str(keys.parent), "log", "rating-1"]) == 0
     only = capsys.readouterr().out.splitlines()
@@ -249,7 +249,13 @@ def test_refusals_are_throttled_in_the_audit_log(secure_hub) -> None:  # type: i
         with pytest.raises(HubError):
             board.request("counter.call_next", {"counter": 1})
     entries = [e for e in read_entries(keys / "audit.log") if e.event == "refused_role"]
-    assert len(entries) == 1  # 19 more are counted into the next entry, not written
+    assert len(entries) == 1  # 19 more are held back and counted, not written one by one
+    audit = _server.registry.audit
+    audit.throttle_s = 0  # as if a minute had passed: the hub's tick writes the count
+    audit.flush()
+    entries = [e for e in read_entries(keys / "audit.log") if e.event == "refused_role"]
+    assert len(entries) == 2 and len(entries) + sum(e.repeats for e in entries) == 20
+    assert entries[1].device == "display-hall" and entries[1].detail == "counter.call_next"
 
 
 def test_the_tool_says_when_no_hub_is_running(tmp_path: Path) -> None:
@@ -358,3 +364,32 @@ def test_nothing_is_accepted_after_the_keys_tool_returns(hub_process, how: str) 
     assert ("thu hồi / revoked" if how == "revoke" else "thay khoá / key replaced") in log.stdout
     assert "từ chối khoá / key refused" in log.stdout
 
+
+
+def test_a_broken_allow_list_keeps_the_one_in_force(secure_hub) -> None:  # type: ignore[no-untyped-def]
+    """A hand edit with a typo must not open the hub nor close it: the tool is told, the
+    hub keeps the list it had, and its own periodic re-read does the same."""
+    server, keys, client = secure_hub
+    kiosk = client("kiosk-1")
+    good = (keys / "devices.json").read_text("utf-8")
+    (keys / "devices.json").write_text(good[: len(good) // 2], "utf-8")  # cut in half
+    ok, words = notify_hub(keys)
+    assert not ok and "previous list kept" in words
+    server.registry.reload_if_changed()
+    assert kiosk.request("ping")["device"] == "kiosk-1"
+    (keys / "devices.json").write_text(good, "utf-8")
+    assert notify_hub(keys)[0]
+
+
+def test_audit_entries_survive_a_damaged_line(tmp_path: Path) -> None:
+    from motcua.hub.audit import AuditLog
+
+    log = AuditLog(tmp_path / "audit.log")
+    log.record("enrolled", "kiosk-1", "ab" * 8, role="kiosk")
+    with (tmp_path / "audit.log").open("a", encoding="utf-8") as fh:
+        fh.write('{"time": "cut off by a power fail\n')
+    log.record("revoked", "kiosk-1", "ab" * 8, role="kiosk")
+    assert [e.event for e in read_entries(tmp_path / "audit.log")] == ["enrolled", "revoked"]
+    assert oct((tmp_path / "audit.log").stat().st_mode & 0o777) == "0o600"
+    key = zmq.curve_keypair()[0].decode()
+    assert fingerprint(key) == fingerprint(key) and len(fingerprint(key)) == 16

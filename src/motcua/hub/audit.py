@@ -82,7 +82,8 @@ class AuditLog:
         self.throttle_s = throttle_s
         self._lock = threading.Lock()
         self._last: dict[tuple[str, str], float] = {}
-        self._suppressed: dict[tuple[str, str], int] = {}
+        self._suppressed: dict[tuple[str, str], tuple[AuditEntry, int]] = {}
+        """Refusals held back: the latest one per slot and how many there were."""
 
     def record(self, event: str, device: str, key_fp: str, *, role: str = "",
                detail: str = "") -> None:
@@ -94,14 +95,31 @@ class AuditLog:
         """Write a refusal, at most once per ``throttle_s`` per (event, key)."""
         slot = (event, key_fp or device)
         t = time.monotonic()
+        entry = AuditEntry(_now(), event, device, key_fp, role, detail)
         with self._lock:
             last = self._last.get(slot)
             if last is not None and t - last < self.throttle_s:
-                self._suppressed[slot] = self._suppressed.get(slot, 0) + 1
+                _held, count = self._suppressed.get(slot, (entry, 0))
+                self._suppressed[slot] = (entry, count + 1)
                 return
             self._last[slot] = t
-            repeats = self._suppressed.pop(slot, 0)
-        self._write(AuditEntry(_now(), event, device, key_fp, role, detail, repeats))
+            _held, repeats = self._suppressed.pop(slot, (entry, 0))
+        self._write(AuditEntry(entry.time, event, device, key_fp, role, detail, repeats))
+
+    def flush(self) -> None:
+        """Write the count of refusals held back longer than ``throttle_s`` (the hub
+        calls this on its tick), so a burst that stopped is still on record."""
+        t = time.monotonic()
+        due: list[AuditEntry] = []
+        with self._lock:
+            for slot, (entry, count) in list(self._suppressed.items()):
+                if t - self._last.get(slot, 0.0) >= self.throttle_s:
+                    del self._suppressed[slot]
+                    self._last[slot] = t
+                    due.append(AuditEntry(entry.time, entry.event, entry.device, entry.key,
+                                          entry.role, entry.detail, count - 1))
+        for entry in due:  # the latest refusal, and how many came before it unwritten
+            self._write(entry)
 
     def _write(self, entry: AuditEntry) -> None:
         line = json.dumps(entry.__dict__, ensure_ascii=False) + "\n"
@@ -114,7 +132,9 @@ class AuditLog:
                 os.close(fd)
         except OSError as exc:  # a full disk must not stop the hub from refusing
             log.error("audit log %s not written (%s): %s", self.path, exc, line.strip())
-        log.info("audit: %s %s key %s %s", entry.event, entry.device, entry.key, entry.detail)
+        # Refusals are news in the hub's journal; enrolments the tool already printed.
+        log.log(logging.INFO if entry.event.startswith("refused") else logging.DEBUG,
+                "audit: %s %s key %s %s", entry.event, entry.device, entry.key, entry.detail)
 
 
 def read_entries(path: Path) -> Iterator[AuditEntry]:

@@ -24,6 +24,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from motcua.core.centre.load import load_centre
 from motcua.hub.audit import (
@@ -161,17 +162,24 @@ def revoke(keys: Path, device: str) -> int:
     return 0 if _tell_hub(keys) else 1
 
 
-def show_log(keys: Path, device: str | None, last: int) -> int:
-    """Print the audit log, newest last (what a manager reads after a theft)."""
+def show_log(keys: Path, device: str | None, last: int,
+             timezone: str = "Asia/Ho_Chi_Minh") -> int:
+    """Print the audit log, newest last, in the centre's local time (dd/mm/yyyy)."""
     entries = [e for e in read_entries(keys / AUDIT_FILE) if device in (None, e.device)]
     if not entries:
         print("Nhật ký trống / the audit log is empty")
         return 0
+    zone = ZoneInfo(timezone)
     for e in entries[-last:] if last > 0 else entries:
         vi, en = WORDS.get(e.event, (e.event, e.event))
+        try:
+            when = datetime.fromisoformat(e.time).astimezone(zone).strftime("%d/%m/%Y %H:%M:%S")
+        except ValueError:
+            when = e.time
         more = f" (+{e.repeats} lần / times)" if e.repeats else ""
-        print(f"{e.time}  {vi} / {en:<20} {e.device:<14} {e.role:<8} khoá/key {e.key or '-'}"
-              f"  {e.detail}{more}")
+        what = f"{vi} / {en}"
+        print(f"{when}  {what:<36} {e.device:<14} {e.role:<8} khoá/key {e.key or '-':<16}"
+              f"  {e.detail}{more}".rstrip())
     return 0
 
 
@@ -194,6 +202,8 @@ def main(argv: list[str]) -> int:
     lg = sub.add_parser("log", help="nhật ký khoá / key audit log")
     lg.add_argument("device", nargs="?", help="chỉ thiết bị này / only this device")
     lg.add_argument("--last", type=int, default=50, help="số dòng cuối (0 = tất cả) / last N")
+    lg.add_argument("--config", default=str(DEFAULT_CONFIG),
+                    help="centre.toml (múi giờ / time zone)")
     r = sub.add_parser("revoke", help="thu hồi / revoke")
     r.add_argument("device")
     args = p.parse_args(argv)
@@ -224,5 +234,5 @@ def main(argv: list[str]) -> int:
                   f"  {state}")
         return 0
     if args.cmd == "log":
-        return show_log(keys, args.device, args.last)
+        return show_log(keys, args.device, args.last, load_centre(args.config).timezone)
     return revoke(keys, args.device)

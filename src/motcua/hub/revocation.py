@@ -113,6 +113,8 @@ class KeyControl:
             pass
         if self._tmpdir is not None:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
+        elif self.endpoint:
+            Path(self.endpoint[len("ipc://"):]).unlink(missing_ok=True)
 
     def _serve(self) -> None:
         sock = self._sock

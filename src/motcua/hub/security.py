@@ -132,6 +132,13 @@ class Registry:
             return True
         return False
 
+    def on_tick(self) -> None:
+        """The hub's periodic duties here: re-read a hand-edited allow-list (the tool
+        notifies at once; this is the fallback), write held-back refusal counts."""
+        self.reload_if_changed()
+        if self.audit is not None:
+            self.audit.flush()
+
     def take_removed(self) -> bool:
         """Was a key withdrawn since the last call? (the hub then re-binds its PUB)"""
         if not self._removed_pending:  # read without the lock: the common, cheap case

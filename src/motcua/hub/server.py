@@ -426,7 +426,7 @@ class HubServer:
         return out
 
     def _tick(self, pub: zmq.Socket[Any]) -> None:
-        self.registry.reload_if_changed()
+        self.registry.on_tick()
         for printer in self._silent_printers():
             log.warning("printer %s silent: marked offline", printer.device)
             out = self.engine.handle(printer, "device.status", {
