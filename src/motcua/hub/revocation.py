@@ -31,31 +31,41 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import zmq
 
-from motcua.hub.security import Registry
+from motcua.hub.security import Registry, secure_server_socket
 
 log = logging.getLogger(__name__)
 ENDPOINT_FILE = "hub-admin.endpoint"
 CONFIRM_TIMEOUT_S = 5.0
 MAX_IPC_PATH = 100
 REBIND_TRIES_S = 5.0
+COPIED_OPTIONS = (zmq.LINGER, zmq.SNDHWM, zmq.SNDBUF, zmq.MAXMSGSIZE, zmq.IPV6,
+                  zmq.HEARTBEAT_IVL, zmq.HEARTBEAT_TIMEOUT, zmq.HEARTBEAT_TTL,
+                  zmq.TCP_KEEPALIVE, zmq.TCP_KEEPALIVE_IDLE, zmq.TCP_KEEPALIVE_INTVL,
+                  zmq.TCP_KEEPALIVE_CNT)
+"""Options the re-bound PUB takes over from the old one (CURVE is set from the hub key)."""
 
 
 class KeyControl:
     """The hub side: the admin socket's thread, and the loop's turn-boundary check."""
 
     def __init__(self, ctx: zmq.Context[Any], registry: Registry, keys_dir: Path,
-                 wake: Callable[[], None]) -> None:
+                 wake: Callable[[], None], secret_key: bytes) -> None:
         self.ctx = ctx
+        self.secret_key = secret_key
         self.registry = registry
         self.keys_dir = keys_dir
         self.wake = wake
         self.endpoint = ""
         self.rebinds = 0
         self._confirmed = registry.generation
+        self._rings = 0
+        """Wake-ups sent to the hub loop by ``reload`` (counted by the admin thread)."""
+        self._taken = 0
+        """...and taken off the wake-up socket by the loop."""
         self._cond = threading.Condition()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -64,14 +74,20 @@ class KeyControl:
 
     # -- the loop's side ---------------------------------------------------------------
     def at_turn_boundary(self, pub: zmq.Socket[Any],
-                         new_pub: Callable[[], zmq.Socket[Any]]) -> zmq.Socket[Any]:
+                         wake: zmq.Socket[Any]) -> zmq.Socket[Any]:
         """Called by the hub loop between turns; returns the PUB to use from now on.
 
-        Cheap when nothing changed (two attribute reads), so it runs every iteration.
+        Cheap when nothing changed (a few attribute reads), so it runs every iteration;
+        it also empties the loop's wake-up socket, which ``reload`` rings.
         """
         generation = self.registry.generation
+        # Take our own rings off the wake-up socket (left there, every poll would return at
+        # once), and no more: the others are the hub's stop() and must wake the loop.
+        while self._taken < self._rings and cast(int, wake.getsockopt(zmq.EVENTS)) & zmq.POLLIN:
+            wake.recv(zmq.NOBLOCK)
+            self._taken += 1
         if self.registry.take_removed():
-            pub = rebind_pub(pub, new_pub)
+            pub = rebind_pub(pub, self.secret_key)
             self.rebinds += 1
         if generation != self._confirmed:
             with self._cond:
@@ -139,6 +155,7 @@ class KeyControl:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.error("allow-list could not be reloaded: %s", exc)
             return {"ok": False, "error": f"devices.json unreadable ({exc}); previous list kept"}
+        self._rings += 1  # before ringing: the loop may take the ring at once
         self.wake()
         with self._cond:
             ok = self._cond.wait_for(lambda: self._confirmed >= generation, CONFIRM_TIMEOUT_S)
@@ -148,12 +165,20 @@ class KeyControl:
                 "rebinds": self.rebinds}
 
 
-def rebind_pub(old: zmq.Socket[Any], new_pub: Callable[[], zmq.Socket[Any]]) -> zmq.Socket[Any]:
+def rebind_pub(old: zmq.Socket[Any], secret_key: bytes) -> zmq.Socket[Any]:
     """Close the PUB and bind a fresh one on the same address: every subscriber has to
-    pass ZAP again, so a withdrawn key hears nothing more (its session was dropped)."""
+    pass ZAP again, so a withdrawn key hears nothing more (its session was dropped).
+
+    The new socket takes over the old one's options (whatever the hub set at start) and
+    is a CURVE server under the hub's key and ZAP domain."""
     endpoint = str(old.getsockopt_string(zmq.LAST_ENDPOINT))
+    sock: zmq.Socket[Any] = old.context.socket(zmq.PUB)
+    for option in COPIED_OPTIONS:
+        value = old.getsockopt(option)
+        if value != sock.getsockopt(option):
+            sock.setsockopt(option, value)
+    secure_server_socket(sock, secret_key)
     old.close(0)
-    sock = new_pub()
     deadline = time.monotonic() + REBIND_TRIES_S
     while True:
         try:

@@ -182,17 +182,24 @@ class HubServer:
         if curve:
             self._auth = start_authenticator(self.ctx, self.registry)
         router = self.ctx.socket(zmq.ROUTER)
-        self._server_socket(router)
-        pub = self._new_pub()
+        pub = self.ctx.socket(zmq.PUB)
+        for s in (router, pub):
+            s.linger = 0
+            s.setsockopt(zmq.HEARTBEAT_IVL, 1000)
+            s.setsockopt(zmq.HEARTBEAT_TIMEOUT, 3000)
+            if curve:
+                assert self.options.curve_secret_key is not None
+                secure_server_socket(s, self.options.curve_secret_key)
         router.setsockopt(zmq.ROUTER_MANDATORY, 1)
         router.setsockopt(zmq.MAXMSGSIZE, 4 * protocol.MAX_BODY_BYTES)
+        pub.setsockopt(zmq.SNDHWM, 100_000)
         router.bind(self.options.command_endpoint)
         pub.bind(self.options.event_endpoint)
         self.command_port = _port(router)
         self.event_port = _port(pub)
-        if curve and self.registry.keys_file is not None:
+        if self.options.curve_secret_key is not None and self.registry.keys_file is not None:
             self._keys = KeyControl(self.ctx, self.registry, self.registry.keys_file.parent,
-                                    self._wake)
+                                    self._wake, self.options.curve_secret_key)
             self._keys.start()
         if not curve:
             log.warning("hub running WITHOUT CURVE (open mode): devices are trusted by name")
@@ -200,20 +207,6 @@ class HubServer:
                  router.getsockopt_string(zmq.LAST_ENDPOINT),
                  pub.getsockopt_string(zmq.LAST_ENDPOINT))
         return router, pub
-
-    def _server_socket(self, s: zmq.Socket[Any]) -> None:
-        s.linger = 0
-        s.setsockopt(zmq.HEARTBEAT_IVL, 1000)
-        s.setsockopt(zmq.HEARTBEAT_TIMEOUT, 3000)
-        if self.options.curve_secret_key is not None:
-            secure_server_socket(s, self.options.curve_secret_key)
-
-    def _new_pub(self) -> zmq.Socket[Any]:
-        """The event socket, not yet bound (also used when it is re-bound on revocation)."""
-        pub: zmq.Socket[Any] = self.ctx.socket(zmq.PUB)
-        self._server_socket(pub)
-        pub.setsockopt(zmq.SNDHWM, 100_000)
-        return pub
 
     def serve_forever(self) -> None:
         router, pub = self._bind()
@@ -234,12 +227,10 @@ class HubServer:
         next_hb = next_tick = time.monotonic()
         try:
             while not self._stop.is_set():
+                if self._keys is not None:  # allow-list changes: in force before any turn
+                    pub = self.pub = self._keys.at_turn_boundary(pub, wake)
                 timeout = max(0.0, min(next_hb, next_tick) - time.monotonic())
                 ready = dict(poller.poll(int(timeout * 1000) + 1))
-                if wake in ready:
-                    _drain(wake)
-                if self._keys is not None:  # a key withdrawn: in force before the next turn
-                    pub = self.pub = self._keys.at_turn_boundary(pub, self._new_pub)
                 if router in ready:
                     try:
                         self._turn(router, pub)
@@ -531,14 +522,6 @@ def _port(sock: zmq.Socket[Any]) -> int:
         return int(endpoint.rsplit(":", 1)[1])
     except (IndexError, ValueError):
         return 0
-
-
-def _drain(sock: zmq.Socket[Any]) -> None:
-    while True:
-        try:
-            sock.recv(zmq.NOBLOCK)
-        except zmq.Again:
-            return
 
 
 def _request_id(frames: list[bytes]) -> str:
