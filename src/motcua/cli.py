@@ -36,6 +36,7 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "keys": ("motcua.hub.keys_cli", "khoá thiết bị / enrol, list, revoke device keys"),
     "report": ("motcua.report_cli", "báo cáo / reports and exports"),
     "simulate": ("motcua.simulate.day", "mô phỏng một ngày / simulated day"),
+    "drill": ("motcua.hub.drill_flood", "diễn tập sự cố / fault drills: flood"),
     "live": ("motcua.manager.cli", "màn hình theo dõi / manager's live view"),
 }
 

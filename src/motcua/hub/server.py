@@ -27,14 +27,17 @@ from motcua.core.centre.model import Centre
 from motcua.core.facts import fact_row
 from motcua.core.state import FINAL_STATES, DayState, Event, apply
 from motcua.core.state_snapshot import state_to_dict
+from motcua.hub import limits
 from motcua.hub.domain import policy
 from motcua.hub.domain.engine import Actor, Engine, ticket_public
 from motcua.hub.domain.errors import Refusal
+from motcua.hub.replies import ReplySender, device_of, tcp_keepalive
 from motcua.hub.security import Registry, secure_server_socket, start_authenticator
 from motcua.hub.storage.db import HubStore, StoredReply
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 256
+REPLY_HWM = 100
 HEARTBEAT_S = 1.0
 TICK_S = 2.0
 RESTORE_SKIP = 100
@@ -86,6 +89,9 @@ class HubServer:
         self._clock_held = False
         self._report_jobs: queue.Queue[tuple[bytes, str, dict[str, Any]] | None] = queue.Queue()
         self.restore_skip = RESTORE_SKIP
+        self.waiting = limits.FairQueue()
+        self.sender = ReplySender()
+        self._bad_input = limits.ThrottledLog()
         self._load()
         self._after_restore()
 
@@ -180,13 +186,25 @@ class HubServer:
         pub = self.ctx.socket(zmq.PUB)
         for s in (router, pub):
             s.linger = 0
-            s.setsockopt(zmq.HEARTBEAT_IVL, 1000)
-            s.setsockopt(zmq.HEARTBEAT_TIMEOUT, 3000)
+            # No ZMTP heartbeats on the hub's side: libzmq 4.3.5 aborts the whole process
+            # (`!_io_error`, stream_engine_base.cpp:310) when a heartbeat or a buffered
+            # PING makes an engine write after a peer vanished while its input was
+            # stopped. Dead peers are found by TCP keep-alive instead, and by the
+            # heartbeat TTL the devices themselves ask for (that path only closes).
+            tcp_keepalive(s)
             if curve:
                 assert self.options.curve_secret_key is not None
                 secure_server_socket(s, self.options.curve_secret_key)
         router.setsockopt(zmq.ROUTER_MANDATORY, 1)
-        router.setsockopt(zmq.MAXMSGSIZE, 4 * protocol.MAX_BODY_BYTES)
+        router.setsockopt(zmq.MAXMSGSIZE, limits.MAX_FRAME_BYTES)
+        # The input of an engine stops only when its pipe to the hub is full; a stopped
+        # engine whose peer goes away is the half-dead state behind that abort. With no
+        # receive limit it never stops: the hub reads everything at once and bounds each
+        # device's backlog itself (motcua.hub.limits), refusing the excess as `busy`.
+        router.setsockopt(zmq.RCVHWM, 0)
+        # Replies waiting for a device that does not read: few, since a snapshot can be
+        # large; beyond this they are dropped (a retry gets the stored answer).
+        router.setsockopt(zmq.SNDHWM, REPLY_HWM)
         pub.setsockopt(zmq.SNDHWM, 100_000)
         router.bind(self.options.command_endpoint)
         pub.bind(self.options.event_endpoint)
@@ -219,8 +237,8 @@ class HubServer:
         try:
             while not self._stop.is_set():
                 timeout = max(0.0, min(next_hb, next_tick) - time.monotonic())
-                ready = dict(poller.poll(int(timeout * 1000) + 1))
-                if router in ready:
+                ready = dict(poller.poll(0 if self.waiting else int(timeout * 1000) + 1))
+                if router in ready or self.waiting:
                     try:
                         self._turn(router, pub)
                     except Exception:  # the loop must outlive any one bad turn
@@ -251,22 +269,29 @@ class HubServer:
             pub.close(0)
 
     # -- one turn --------------------------------------------------------------------
-    def _drain(self, router: zmq.Socket[Any]) -> list[tuple[bytes, str | None, list[bytes]]]:
-        out: list[tuple[bytes, str | None, list[bytes]]] = []
-        while len(out) < MAX_BATCH:
+    def _read(self, router: zmq.Socket[Any]) -> None:
+        """Read what waits on the socket into the per-device queues (cheap, no parsing)."""
+        curve = self.options.curve_secret_key is not None
+        for _ in range(limits.READ_BUDGET):
             try:
                 frames = router.recv_multipart(zmq.NOBLOCK, copy=False)
             except zmq.Again:
                 break
             identity = frames[0].bytes
             user_id: str | None = None
-            if self.options.curve_secret_key is not None:
+            if curve:
                 try:
                     user_id = str(frames[0].get("User-Id"))
                 except zmq.ZMQError:
                     user_id = None
-            out.append((identity, user_id, [f.bytes for f in frames[1:]]))
-        return out
+            rest = [f.bytes for f in frames[1:]]
+            device = user_id or device_of(identity)
+            if not self.waiting.offer(device, (identity, user_id, rest)):
+                self.sender.send(router, identity, False, _request_id(rest), limits.busy_body())
+
+    def _drain(self, router: zmq.Socket[Any]) -> list[limits.Incoming]:
+        self._read(router)
+        return self.waiting.take(MAX_BATCH)
 
     def _actor(self, identity: bytes, user_id: str | None) -> Actor | None:
         if self.options.curve_secret_key is not None:
@@ -299,7 +324,7 @@ class HubServer:
             try:
                 cmd = protocol.decode_command(frames)
             except protocol.ProtocolError as exc:
-                log.warning("bad message from %s: %s", actor.device, exc.en)
+                self._bad_input.warn(actor.device, f"bad message: {exc.en}")
                 outgoing.append((identity, False, rid, exc.to_body()))
                 continue
             if cmd.type in protocol.QUERY_TYPES:
@@ -372,15 +397,7 @@ class HubServer:
 
     def _send(self, router: zmq.Socket[Any], identity: bytes, ok: bool, rid: str,
               body: dict[str, Any]) -> None:
-        try:
-            # NOBLOCK: a device that stops reading fills its pipe; it loses its replies
-            # (a retry gets the stored one) instead of freezing the hub for everyone.
-            router.send_multipart([identity, *protocol.encode_reply(ok, rid, body)],
-                                  zmq.NOBLOCK)
-        except zmq.Again:
-            log.warning("device %r is not reading its replies; one dropped", identity[:32])
-        except zmq.ZMQError as exc:  # ROUTER_MANDATORY: the device has gone
-            log.warning("could not reply to %r: %s", identity[:32], exc)
+        self.sender.send(router, identity, ok, rid, body)
 
     def _silent_printers(self) -> list[Actor]:
         """Printers that were heard from and then fell silent while the hub thinks them fine.
