@@ -17,13 +17,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select, text, update
+from sqlalchemy import Engine, bindparam, create_engine, event, func, insert, inspect, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import NullPool
 
 from motcua.core.outbox import OutboxEvent
 from motcua.core.state import Event
-from motcua.hub.storage.schema import events, meta, replies, sync_state, ticket_facts
+from motcua.hub.storage.schema import (
+    counters,
+    events,
+    meta,
+    replies,
+    sync_state,
+    ticket_facts,
+)
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -58,7 +65,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, poolclass=NullPool if "+psycopg" not in url else None)
 
 
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 """The newest migration in migrations/versions (a test checks they agree)."""
 
 
@@ -114,6 +121,8 @@ class HubStore:
         # command costs one transaction, not a pool checkout and a statement compile.
         self._writer = self.engine.connect()
         self._facts_upsert = self._upsert_facts()
+        self._counter_update = (update(counters).where(counters.c.name == "outbox_seq")
+                                .values(value=bindparam("last")))
 
     def clear_restored(self) -> None:
         with self.engine.begin() as conn:
@@ -126,9 +135,14 @@ class HubStore:
 
     # -- outbox ---------------------------------------------------------------------
     def _read_last_seq(self) -> int:
+        """The highest outbox number ever handed out: the stored counter, or more if the
+        outbox or the province's acknowledgement say so (never less: no reuse)."""
         with self.engine.connect() as conn:
-            value = conn.execute(select(func.max(events.c.seq))).scalar()
-        return int(value or 0)
+            stored = conn.execute(select(counters.c.value)
+                                  .where(counters.c.name == "outbox_seq")).scalar()
+            top = conn.execute(select(func.max(events.c.seq))).scalar()
+            acked = conn.execute(select(func.max(sync_state.c.acked_seq))).scalar()
+        return max(int(stored or 0), int(top or 0), int(acked or 0))
 
     def last_seq(self) -> int:
         return self._last_seq
@@ -221,6 +235,7 @@ class HubStore:
             with conn.begin():
                 if event_rows:
                     conn.execute(insert(events), event_rows)
+                    conn.execute(self._counter_update, {"last": seqs[-1]})
                 if reply_rows:
                     conn.execute(insert(replies), reply_rows)
                 if fact_rows:
