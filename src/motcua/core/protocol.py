@@ -226,8 +226,12 @@ def encode_event(kind: str, stream_id: str, seq: int, ts: str, day: str,
             struct.pack(">Q", seq), dumps({"ts": ts, "day": day, "data": data})]
 
 
-def encode_heartbeat(stream_id: str, seq: int) -> list[bytes]:
-    return [HEARTBEAT, stream_id.encode("ascii"), struct.pack(">Q", seq), b"{}"]
+def encode_heartbeat(stream_id: str, seq: int,
+                     health: dict[str, Any] | None = None) -> list[bytes]:
+    """A heartbeat; ``health`` (e.g. ``{"storage": "full", ...}``) tells devices of a
+    fault of the hub's own, such as a full disk (see motcua.hub.health)."""
+    return [HEARTBEAT, stream_id.encode("ascii"), struct.pack(">Q", seq),
+            dumps(health) if health else b"{}"]
 
 
 def decode_event(frames: list[bytes]) -> EventMessage:
@@ -237,7 +241,11 @@ def decode_event(frames: list[bytes]) -> EventMessage:
     (seq,) = struct.unpack(">Q", frames[2])
     stream = frames[1].decode("ascii", "replace")
     if frames[0] == HEARTBEAT:
-        return EventMessage("hb", stream, seq, "", "", {})
+        try:
+            health = loads_object(frames[3])
+        except ProtocolError:
+            health = {}
+        return EventMessage("hb", stream, seq, "", "", health)
     if not frames[0].startswith(EVENT_PREFIX):
         raise ProtocolError("bad_frame", "Chủ đề sự kiện lạ", f"Unknown topic {frames[0][:32]!r}")
     payload = loads_object(frames[3], MAX_REPLY_BYTES)

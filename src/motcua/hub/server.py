@@ -27,7 +27,7 @@ from motcua.core.centre.model import Centre
 from motcua.core.facts import fact_row
 from motcua.core.state import FINAL_STATES, DayState, Event, apply
 from motcua.core.state_snapshot import state_to_dict
-from motcua.hub import limits
+from motcua.hub import health, limits
 from motcua.hub.domain import policy
 from motcua.hub.domain.engine import Actor, Engine, ticket_public
 from motcua.hub.domain.errors import Refusal
@@ -38,6 +38,9 @@ from motcua.hub.storage.db import HubStore, StoredReply
 log = logging.getLogger(__name__)
 MAX_BATCH = 256
 REPLY_HWM = 100
+REPLY_WINDOW = timedelta(days=2)
+"""How long a request id keeps its first answer (see HubServer.prune, docs/protocol.md)."""
+PRUNE_EVERY_S = 600.0
 HEARTBEAT_S = 1.0
 TICK_S = 2.0
 RESTORE_SKIP = 100
@@ -92,8 +95,15 @@ class HubServer:
         self.waiting = limits.FairQueue()
         self.sender = ReplySender()
         self._bad_input = limits.ThrottledLog()
+        self.health = health.StorageHealth()
+        self._stale = False
+        """The in-memory state may hold events whose commit failed: reload before use."""
+        self.reply_window = REPLY_WINDOW
+        self._next_prune = 0.0
+        self._hb_now = False
         self._load()
         self._after_restore()
+        self._probe_storage()
 
     def now(self) -> datetime:
         """The hub clock in the centre's time zone (events carry +07:00 times).
@@ -121,8 +131,9 @@ class HubServer:
             if self._last_now is None or e.ts > self._last_now:
                 self._last_now = local(self.centre, e.ts)
         self.engine.state = state
-        since = (datetime.now().astimezone() - timedelta(days=2)).isoformat()
+        since = (local(self.centre, self.clock()) - self.reply_window).isoformat()
         self._replies = self.store.recent_replies(since)
+        self._stale = False
         log.info("state rebuilt: day %s, %d tickets, seq %d", state.day or "-",
                  len(state.tickets), self.store.last_seq())
 
@@ -243,7 +254,7 @@ class HubServer:
                         self._turn(router, pub)
                     except Exception:  # the loop must outlive any one bad turn
                         log.exception("a hub turn failed; state reloaded from the database")
-                        self._load()
+                        self._reload()
                 if reports_in in ready:
                     while True:
                         try:
@@ -256,10 +267,11 @@ class HubServer:
                 if t >= next_tick:
                     next_tick = t + TICK_S
                     self._tick(pub)
-                if t >= next_hb:
+                if t >= next_hb or self._hb_now:
                     next_hb = t + HEARTBEAT_S
-                    pub.send_multipart(protocol.encode_heartbeat(self.store.stream_id,
-                                                                 self.store.last_seq()))
+                    self._hb_now = False
+                    pub.send_multipart(protocol.encode_heartbeat(
+                        self.store.stream_id, self.store.last_seq(), self.health.to_dict()))
         finally:
             self._report_jobs.put(None)
             worker.join(5)
@@ -302,8 +314,33 @@ class HubServer:
             return None
         return self.registry.actor_for_device(name, curve=False)
 
+    def _reload(self) -> None:
+        """Back to what the database holds; if even reading fails, stay marked stale and
+        refuse until a later turn can read (never serve from a state that was not stored)."""
+        try:
+            self._load()
+        except Exception as exc:
+            self._stale = True
+            self._storage_failed(exc)
+
+    def _storage_failed(self, exc: BaseException) -> dict[str, Any]:
+        """Record a storage fault (if it is one) and return the refusal for the batch."""
+        kind = health.classify(exc)
+        if kind is None:
+            return _internal()
+        if self.health.fail(kind, str(exc).splitlines()[0][:200], self.now().isoformat()):
+            self._hb_now = True  # devices learn of it at once, not at the next heartbeat
+        return self.health.refusal()
+
     def _turn(self, router: zmq.Socket[Any], pub: zmq.Socket[Any]) -> None:
         batch = self._drain(router)
+        if self._stale:
+            self._reload()
+            if self._stale:
+                for identity, _user, frames in batch:
+                    self._send(router, identity, False, _request_id(frames),
+                               self.health.refusal())
+                return
         now = self.now()
         outgoing: list[tuple[bytes, bool, str, dict[str, Any]]] = []
         queries: list[tuple[bytes, Actor, protocol.Command]] = []
@@ -363,7 +400,7 @@ class HubServer:
         if new_events or new_replies:
             self._commit_and_publish(pub, new_events, new_replies, touched, expired, outgoing)
         if broken:
-            self._load()
+            self._reload()
         for identity, ok, rid, body in outgoing:
             self._send(router, identity, ok, rid, body)
         for identity, actor, cmd in queries:
@@ -383,14 +420,20 @@ class HubServer:
         tickets = self.engine.state.tickets
         facts = [fact_row(tickets[t]) for t in touched if t in tickets]
         try:
-            seqs = self.store.commit(new_events, new_replies, facts, expired)
-        except Exception:
-            log.exception("commit failed; nothing of this batch was acknowledged")
-            self._load()
-            outgoing[:] = [(i, False, r, _internal()) for i, _ok, r, _b in outgoing]
+            seqs = self.store.commit(new_events, new_replies, facts, expired,
+                                     created_at=self.now().isoformat())
+        except Exception as exc:
+            refusal = self._storage_failed(exc)
+            if refusal["code"] == "internal":
+                log.exception("commit failed; nothing of this batch was acknowledged")
+            self._reload()
+            outgoing[:] = [(i, False, r, refusal) for i, _ok, r, _b in outgoing]
             return
+        if self.health.recover():
+            self._hb_now = True
+        created = self.now().isoformat()
         for device, rid, ok, body in new_replies:
-            self._replies[(device, rid)] = StoredReply(ok, body)
+            self._replies[(device, rid)] = StoredReply(ok, body, created)
         for seq, (e, day) in zip(seqs, new_events, strict=True):
             pub.send_multipart(protocol.encode_event(e.type, self.store.stream_id, seq,
                                                      e.ts.isoformat(), day, e.body))
@@ -415,8 +458,31 @@ class HubServer:
                 out.append(Actor(d.id, "printer", d.counter, d.kiosk))
         return out
 
+    def _probe_storage(self) -> None:
+        """A small real write: ends a storage fault as soon as the disk takes writes
+        again, and finds a full or read-only disk at start."""
+        try:
+            self.store.probe()
+        except Exception as exc:
+            self._storage_failed(exc)
+            return
+        if self.health.recover():
+            self._hb_now = True
+        if self._stale:
+            self._reload()
+
     def _tick(self, pub: zmq.Socket[Any]) -> None:
         self.registry.reload_if_changed()
+        if not self.health.ok or self._stale:
+            self._probe_storage()
+            if not self.health.ok:
+                return  # nothing can be stored: no printer marks, no day changes
+        if time.monotonic() >= self._next_prune:
+            self._next_prune = time.monotonic() + PRUNE_EVERY_S
+            try:
+                self.prune()
+            except Exception as exc:
+                self._storage_failed(exc)
         for printer in self._silent_printers():
             log.warning("printer %s silent: marked offline", printer.device)
             out = self.engine.handle(printer, "device.status", {
@@ -466,7 +532,8 @@ class HubServer:
     def _query(self, actor: Actor, cmd: protocol.Command, now: datetime) -> dict[str, Any]:
         if cmd.type == "ping":
             return {"hub_now": now.isoformat(), "seq": self.store.last_seq(),
-                    "stream_id": self.store.stream_id, "device": actor.device, "role": actor.role}
+                    "stream_id": self.store.stream_id, "device": actor.device, "role": actor.role,
+                    "health": self.health.to_dict()}
         if cmd.type == "snapshot":
             return self.snapshot(actor, staff=bool(cmd.body.get("staff")))
         if cmd.type == "counter.waiting":
@@ -498,7 +565,7 @@ class HubServer:
             "centre": self._centre_dict(with_staff),
             "state": state_to_dict(s),
             "waiting": {f.code: s.waiting_count(f.code) for f in self.centre.fields},
-            "online": online, "you": {"device": actor.device, "role": actor.role,
+            "online": online, "health": self.health.to_dict(), "you": {"device": actor.device, "role": actor.role,
                                       "counter": actor.counter, "kiosk": actor.kiosk},
         }
 
@@ -510,9 +577,19 @@ class HubServer:
                 self.centre, include_staff=with_staff)
         return cached
 
-    def prune(self, keep: timedelta = timedelta(days=2)) -> None:
-        cutoff = (datetime.now().astimezone() - keep).isoformat()
-        self.store.prune_replies(cutoff)
+    def prune(self, keep: timedelta | None = None) -> int:
+        """Forget stored replies older than the idempotency window (database and memory).
+
+        A retry of a request older than the window is treated as a new request; devices
+        retry within seconds, and the window (REPLY_WINDOW) covers the business day and
+        the next one, so a device that was off overnight still gets its first answer.
+        """
+        cutoff = (local(self.centre, self.clock()) - (keep or self.reply_window)).isoformat()
+        gone = self.store.prune_replies(cutoff)
+        self._replies = {k: v for k, v in self._replies.items() if v.created_at >= cutoff}
+        if gone:
+            log.info("pruned %d stored replies older than %s", gone, cutoff)
+        return gone
 
 
 def _port(sock: zmq.Socket[Any]) -> int:

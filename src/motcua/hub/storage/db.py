@@ -17,7 +17,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, create_engine, event, func, insert, inspect, select, text, update
+from sqlalchemy import (
+    Engine,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import NullPool
 
@@ -40,6 +51,8 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 class StoredReply:
     ok: bool
     body: dict[str, Any]
+    created_at: str = ""
+    """When it was stored (ISO, hub time): replies older than the window are pruned."""
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -192,8 +205,9 @@ class HubStore:
         """Replies stored since ``since_iso``, for answering retries from memory."""
         q = select(replies).where(replies.c.created_at >= since_iso)
         with self.engine.connect() as conn:
-            return {(r.device, r.request_id): StoredReply(bool(r.ok), json.loads(r.body))
-                    for r in conn.execute(q)}
+            return {(r.device, r.request_id): StoredReply(bool(r.ok), json.loads(r.body),
+                                                          r.created_at)
+                    for r in conn.execute(q.order_by(replies.c.created_at))}
 
     @staticmethod
     def _expire_statement(tickets: list[str]) -> Any:
@@ -203,6 +217,33 @@ class HubStore:
                        ticket_facts.c.status.notin_(["done", "no_show", "cancelled"]))
                 .values(status="cancelled"))
 
+    def probe(self) -> None:
+        """Prove the database takes a durable write (raises when it does not).
+
+        Some 4 KiB are written and deleted in one transaction: the pages still go to
+        the journal, so a full disk fails here; a connection that went read-only is
+        replaced first, so a re-mounted disk is picked up without a restart.
+        """
+        from motcua.hub.health import FULL, classify
+
+        with self._lock:
+            try:
+                self._try_probe()
+            except Exception as exc:
+                if classify(exc) == FULL:
+                    raise  # a new connection would not find more room
+                self._writer.invalidate()
+                self._writer.close()
+                self.engine.dispose()
+                self._writer = self.engine.connect()
+                self._try_probe()
+
+    def _try_probe(self) -> None:
+        conn = self._writer
+        with conn.begin():
+            conn.execute(insert(meta).values(key="probe", value="x" * 4096))
+            conn.execute(meta.delete().where(meta.c.key == "probe"))
+
     def prune_replies(self, before_iso: str) -> int:
         with self.engine.begin() as conn:
             return int(conn.execute(replies.delete().where(replies.c.created_at < before_iso))
@@ -211,7 +252,8 @@ class HubStore:
     # -- the one write path ---------------------------------------------------------
     def commit(self, new_events: Sequence[tuple[Event, str]],
                new_replies: Iterable[tuple[str, str, bool, dict[str, Any]]],
-               facts: Iterable[dict[str, Any]], expired: Iterable[str] = ()) -> list[int]:
+               facts: Iterable[dict[str, Any]], expired: Iterable[str] = (),
+               *, created_at: str | None = None) -> list[int]:
         """Store events (numbered here), replies and ticket facts in ONE transaction.
 
         ``expired``: tickets a ``day.closed`` event among ``new_events`` left open; their
@@ -223,7 +265,7 @@ class HubStore:
         with self._lock:
             first = self._last_seq + 1
             seqs = list(range(first, first + len(new_events)))
-            now = datetime.now().astimezone().isoformat()
+            now = created_at or datetime.now().astimezone().isoformat()
             event_rows = [{"seq": s, "type": e.type, "ts": e.ts.isoformat(), "day": day,
                            "body": json.dumps(e.body, ensure_ascii=False)}
                           for s, (e, day) in zip(seqs, new_events, strict=True)]
