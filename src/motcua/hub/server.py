@@ -81,6 +81,7 @@ class HubServer:
         self._thread: threading.Thread | None = None
         self._wake_endpoint = f"inproc://hub-wake-{id(self)}"
         self._ready = threading.Event()
+        self._start_error: Exception | None = None
         self.ctx: zmq.Context[Any] = zmq.Context()
         self._auth: Any = None
         self.command_port = 0
@@ -156,10 +157,25 @@ class HubServer:
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
         """Bind and serve in a background thread; returns once the sockets are bound."""
-        self._thread = threading.Thread(target=self.serve_forever, name="hub", daemon=True)
+        self._thread = threading.Thread(target=self._serve, name="hub", daemon=True)
         self._thread.start()
-        if not self._ready.wait(10):
-            raise RuntimeError("hub did not start")
+        deadline = time.monotonic() + 10
+        while not self._ready.wait(0.05):
+            if self._start_error is not None:  # e.g. the port is taken: say which
+                self._thread.join(1)
+                self.ctx.term()
+                raise self._start_error
+            if time.monotonic() > deadline:
+                raise RuntimeError("hub did not start within 10 s")
+
+    def _serve(self) -> None:
+        try:
+            self.serve_forever()
+        except Exception as exc:
+            if not self._ready.is_set():
+                self._start_error = exc
+                return
+            raise
 
     def alive(self) -> bool:
         """Is the serving thread running? (the process exits, for systemd, when not)"""
@@ -217,8 +233,18 @@ class HubServer:
         # large; beyond this they are dropped (a retry gets the stored answer).
         router.setsockopt(zmq.SNDHWM, REPLY_HWM)
         pub.setsockopt(zmq.SNDHWM, 100_000)
-        router.bind(self.options.command_endpoint)
-        pub.bind(self.options.event_endpoint)
+        for sock, endpoint in ((router, self.options.command_endpoint),
+                               (pub, self.options.event_endpoint)):
+            try:
+                sock.bind(endpoint)
+            except zmq.ZMQError as exc:  # close first, or terminating the context hangs
+                router.close(0)
+                pub.close(0)
+                if self._auth is not None:
+                    self._auth.stop()
+                    self._auth = None
+                log.error("cannot bind %s: %s", endpoint, exc)
+                raise
         self.command_port = _port(router)
         self.event_port = _port(pub)
         if not curve:
