@@ -10,7 +10,6 @@ acknowledged; a crash after it loses nothing at all.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from motcua.hub import health, limits
 from motcua.hub.domain import policy
 from motcua.hub.domain.engine import Actor, Engine, ticket_public
 from motcua.hub.domain.errors import Refusal
+from motcua.hub.heavy import HeavyReads
 from motcua.hub.replies import ReplySender, device_of, tcp_keepalive
 from motcua.hub.security import Registry, secure_server_socket, start_authenticator
 from motcua.hub.storage.db import HubStore, StoredReply
@@ -91,7 +91,6 @@ class HubServer:
         self._centre_dicts: dict[bool, dict[str, Any]] = {}
         self._last_now: datetime | None = None
         self._clock_held = False
-        self._report_jobs: queue.Queue[tuple[bytes, str, dict[str, Any]] | None] = queue.Queue()
         self.restore_skip = RESTORE_SKIP
         self.waiting = limits.FairQueue()
         self.sender = ReplySender()
@@ -257,12 +256,11 @@ class HubServer:
     def serve_forever(self) -> None:
         router, pub = self._bind()
         self.router, self.pub = router, pub
-        # Reports can take a second for a year: they run on their own thread and come
-        # back through this pipe, so the queue never waits for a manager's export.
-        reports_in = self.ctx.socket(zmq.PULL)
-        reports_in.bind(f"inproc://reports-{id(self)}")
-        worker = threading.Thread(target=self._report_worker, name="hub-reports", daemon=True)
-        worker.start()
+        # Reports can take a second for a year: a worker process makes them on a
+        # read-only connection (docs/architecture.md, "Heavy reads"); the loop only
+        # forwards the request and the answer, so the queue never waits for them.
+        self.heavy = HeavyReads(self.ctx, self.store.url, self.centre)
+        reports_in = self.heavy.socket
         wake = self.ctx.socket(zmq.PULL)
         wake.bind(self._wake_endpoint)
         self._ready.set()
@@ -282,26 +280,21 @@ class HubServer:
                         log.exception("a hub turn failed; state reloaded from the database")
                         self._reload()
                 if reports_in in ready:
-                    while True:
-                        try:
-                            identity, rid, ok, body = reports_in.recv_multipart(zmq.NOBLOCK)
-                        except zmq.Again:
-                            break
-                        self._send(router, identity, ok == b"1", rid.decode("ascii"),
-                                   protocol.loads_object(body, protocol.MAX_REPLY_BYTES))
+                    for identity, rid, ok, body in self.heavy.receive():
+                        self._send(router, identity, ok, rid, body)
                 t = time.monotonic()
                 if t >= next_tick:
                     next_tick = t + TICK_S
                     self._tick(pub)
+                    for identity, rid, ok, body in self.heavy.check():
+                        self._send(router, identity, ok, rid, body)
                 if t >= next_hb or self._hb_now:
                     next_hb = t + HEARTBEAT_S
                     self._hb_now = False
                     pub.send_multipart(protocol.encode_heartbeat(
                         self.store.stream_id, self.store.last_seq(), self.health.to_dict()))
         finally:
-            self._report_jobs.put(None)
-            worker.join(5)
-            reports_in.close(0)
+            self.heavy.close()
             wake.close(0)
             router.close(0)
             pub.close(0)
@@ -431,7 +424,9 @@ class HubServer:
             self._send(router, identity, ok, rid, body)
         for identity, actor, cmd in queries:
             if cmd.type == "report.summary" and actor.role in ("manager", "admin"):
-                self._report_jobs.put((identity, cmd.request_id, cmd.body))
+                refused = self.heavy.submit(identity, cmd.request_id, cmd.body)
+                if refused is not None:
+                    self._send(router, *refused)
                 continue
             try:
                 ok, body = True, self._query(actor, cmd, now)
@@ -528,31 +523,6 @@ class HubServer:
                        for t in e.body.get("expired", [])]
             evs = [(e, e.body["day"]) for e in outcome.events]
             self._commit_and_publish(pub, evs, [], {}, expired, [])
-
-    def _report_worker(self) -> None:
-        out = self.ctx.socket(zmq.PUSH)
-        out.connect(f"inproc://reports-{id(self)}")
-        try:
-            while (job := self._report_jobs.get()) is not None:
-                identity, rid, body = job
-                try:
-                    from motcua.reports.figures import (  # loaded on first use
-                        REPORT_COLUMNS,
-                        summary_rows,
-                    )
-
-                    start, end = body.get("date_from"), body.get("date_to")
-                    rows = self.store.fact_tuples(REPORT_COLUMNS, start, end)
-                    result: dict[str, Any] = summary_rows(self.centre, rows, date_from=start,
-                                                          date_to=end)
-                    ok = True
-                except Exception:
-                    log.exception("report failed")
-                    ok, result = False, _internal()
-                out.send_multipart([identity, rid.encode("ascii"), b"1" if ok else b"0",
-                                    protocol.dumps(result)])
-        finally:
-            out.close(0)
 
     # -- queries ---------------------------------------------------------------------
     def _query(self, actor: Actor, cmd: protocol.Command, now: datetime) -> dict[str, Any]:

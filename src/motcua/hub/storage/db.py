@@ -298,13 +298,7 @@ class HubStore:
     def fact_tuples(self, columns: Sequence[str], day_from: str | None = None,
                     day_to: str | None = None) -> list[Sequence[Any]]:
         """Only ``columns`` of the ticket facts, as tuples: the fast read for reports."""
-        q = select(*(ticket_facts.c[name] for name in columns))
-        if day_from:
-            q = q.where(ticket_facts.c.day >= day_from)
-        if day_to:
-            q = q.where(ticket_facts.c.day <= day_to)
-        with self.engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(q)]
+        return read_fact_tuples(self.engine, columns, day_from, day_to)
 
     def facts(self, day_from: str | None = None, day_to: str | None = None) -> list[dict[str, Any]]:
         q = select(ticket_facts)
@@ -314,3 +308,16 @@ class HubStore:
             q = q.where(ticket_facts.c.day <= day_to)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(q.order_by(ticket_facts.c.issued_at))]
+
+
+def read_fact_tuples(engine: Engine, columns: Sequence[str], day_from: str | None = None,
+                     day_to: str | None = None) -> list[Sequence[Any]]:
+    """Only ``columns`` of the ticket facts, as tuples (also on a read-only engine: the
+    hub's read worker uses it, see motcua.hub.read_worker)."""
+    q = select(*(ticket_facts.c[name] for name in columns))
+    if day_from:
+        q = q.where(ticket_facts.c.day >= day_from)
+    if day_to:
+        q = q.where(ticket_facts.c.day <= day_to)
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(q)]
