@@ -426,7 +426,8 @@ class HubServer:
             if cmd.type == "report.summary" and actor.role in ("manager", "admin"):
                 refused = self.heavy.submit(identity, cmd.request_id, cmd.body)
                 if refused is not None:
-                    self._send(router, *refused)
+                    r_identity, r_rid, r_ok, r_body = refused
+                    self._send(router, r_identity, r_ok, r_rid, r_body)
                 continue
             try:
                 ok, body = True, self._query(actor, cmd, now)
