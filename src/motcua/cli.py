@@ -80,6 +80,7 @@ def _hub(args: argparse.Namespace) -> int:
     if not server.health.ok:  # e.g. started on a full disk: it serves reads, says so, recovers
         h = server.health.to_dict()
         print(f"motcua hub: {h['message_vi']}\n{h['message_en']}", file=sys.stderr, flush=True)
+    server.watchdog.ready()  # systemd Type=notify: the sockets are bound, devices may come
     print(f"motcua hub: {centre.name_vi} – {centre.place_vi}; lệnh/commands :{server.command_port}"
           f", sự kiện/events :{server.event_port}; CSDL/database {url}", flush=True)
     while not stop.wait(1.0):
@@ -89,6 +90,7 @@ def _hub(args: argparse.Namespace) -> int:
             server.stop()
             store.close()
             return 1
+    server.watchdog.stopping()
     if sync is not None:
         sync.stop()
     server.stop()

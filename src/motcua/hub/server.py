@@ -34,6 +34,7 @@ from motcua.hub.heavy import HeavyReads
 from motcua.hub.replies import ReplySender, device_of, tcp_keepalive
 from motcua.hub.security import Registry, secure_server_socket, start_authenticator
 from motcua.hub.storage.db import HubStore, StoredReply
+from motcua.hub.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 256
@@ -101,6 +102,7 @@ class HubServer:
         self.reply_window = REPLY_WINDOW
         self._next_prune = 0.0
         self._hb_now = False
+        self.watchdog = Watchdog.from_env()
         self._load()
         self._after_restore()
         self._probe_storage()
@@ -190,6 +192,7 @@ class HubServer:
             self._thread.join(10)
         if self._auth is not None:
             self._auth.stop()
+        self.watchdog.close()
         self.ctx.term()
 
     def _wake(self) -> None:
@@ -271,6 +274,7 @@ class HubServer:
         next_hb = next_tick = time.monotonic()
         try:
             while not self._stop.is_set():
+                self.watchdog.ping()  # from the loop itself: a hung loop stops pinging
                 timeout = max(0.0, min(next_hb, next_tick) - time.monotonic())
                 ready = dict(poller.poll(0 if self.waiting else int(timeout * 1000) + 1))
                 if router in ready or self.waiting:
