@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from motcua.core.state import DayState, apply
 from motcua.core.state_snapshot import state_to_dict
 from motcua.hub.domain.engine import Actor
-from tests.conftest import VN
 from tests.hub.test_domain import KIOSK, Desk, counter
+from tests.support.clock import VN
 
 MANAGER = Actor("manager-1", "manager")
 
