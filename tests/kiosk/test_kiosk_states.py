@@ -175,10 +175,11 @@ def test_screenshots_of_every_screen_in_both_orientations(hub: Any, make_kiosk: 
                                                           tmp_path: Path) -> None:
     from PySide6.QtGui import QImage
 
-    from motcua.demo.kiosk_tour import ORIENTATIONS, SCREENS, save_screenshots
+    from motcua.demo.kiosk_tour import CLIPPED, ORIENTATIONS, SCREENS, save_screenshots
 
     w = make_kiosk(hub)
     paths = save_screenshots(w, tmp_path / "shots")
+    assert CLIPPED == []  # every label and button measured against its own rectangle
     assert len(paths) == len(SCREENS) * len(ORIENTATIONS)
     for screen in SCREENS:
         for orientation in ORIENTATIONS:

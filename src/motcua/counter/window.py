@@ -38,6 +38,7 @@ from motcua.counter.model import CounterPanel, TicketLine, panel_for, waiting_li
 from motcua.counter.pages import MainPage, SignInPage
 from motcua.counter.style import STYLE_SHEET, role_font
 from motcua.link.client import CentreView, HubError
+from motcua.qt.help_alert import HelpAlert
 from motcua.qt.link import QtHubLink
 
 log = logging.getLogger(__name__)
@@ -123,6 +124,8 @@ class CounterWindow(QWidget):
         self.banner.setWordWrap(True)
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         root.addWidget(self.banner)
+        self.help_alert = HelpAlert(self.link)
+        root.addWidget(self.help_alert)
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)

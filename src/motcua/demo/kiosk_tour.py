@@ -32,12 +32,13 @@ from motcua.kiosk.theme import Orientation
 from motcua.kiosk.window import KioskWindow
 from motcua.link.client import Endpoints
 from motcua.paths import SAMPLE_CONFIG
+from motcua.qt.clipping import clipped_texts
 from motcua.qt.link import QtHubLink
 
 log = logging.getLogger(__name__)
 
 SCREENS = ("home", "procedures", "documents", "confirm", "result", "lookup",
-           "disconnected", "printer-fault")
+           "disconnected", "printer-fault", "accessible")
 ORIENTATIONS: tuple[Orientation, ...] = ("portrait", "landscape")
 
 
@@ -61,11 +62,18 @@ def _sample_result(window: KioskWindow, field: Field) -> dict[str, Any]:
             "field_vi": field.vi, "field_en": field.en}
 
 
+CLIPPED: list[str] = []
+"""Texts the last :func:`save_screenshots` found cut off ("screen-orientation: what")."""
+
+
 def _grab(window: KioskWindow, out_dir: Path, screen: str, orientation: str) -> Path:
     _settle()
     path = out_dir / f"kiosk-{screen}-{orientation}.png"
     if not window.grab().save(str(path)):
         raise OSError(f"could not write {path}")
+    for clip in clipped_texts(window):
+        CLIPPED.append(f"{screen}-{orientation}: {clip}")
+        log.warning("clipped text on %s-%s: %s", screen, orientation, clip)
     return path
 
 
@@ -79,6 +87,7 @@ def save_screenshots(window: KioskWindow, out_dir: Path) -> list[Path]:
     if centre is None:
         raise RuntimeError("no snapshot from the hub yet: nothing to show")
     out_dir.mkdir(parents=True, exist_ok=True)
+    CLIPPED.clear()
     field = next((f for f in centre.fields if f.procedures), centre.fields[0])
     was_full = window.isFullScreen()
     old_orientation, old_forced = window.orientation, dict(window._forced)
@@ -111,6 +120,11 @@ def save_screenshots(window: KioskWindow, out_dir: Path) -> list[Path]:
             paths.append(_grab(window, out_dir, "disconnected", orientation))
             window.preview_state(online=True, printer="paper_out")
             paths.append(_grab(window, out_dir, "printer-fault", orientation))
+            window.preview_state(online=True, printer="ok")
+            window.set_large(True)
+            window.go_home()
+            paths.append(_grab(window, out_dir, "accessible", orientation))
+            window.set_large(False)
     finally:
         window.preview_state(**old_forced)
         window.set_orientation(old_orientation)

@@ -179,6 +179,10 @@ class Context:
     """No snapshot yet since start: show "connecting" rather than "lost"."""
     clock: Callable[[], datetime] = dc_field(default=lambda: datetime.now().astimezone())
     """The kiosk's wall clock (the header's date and time, today's hours)."""
+    large: bool = False
+    """Large text and high contrast (access.py), until the kiosk is left idle."""
+    help_state: str | None = None
+    """This citizen's help request: None, ``sent``, ``coming`` or ``failed``."""
 
     @property
     def centre(self) -> Centre | None:

@@ -23,6 +23,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "home.cannot_take": ("Tạm thời chưa lấy được số thứ tự (xem thông báo phía trên)",
                          "Numbers cannot be taken for now (see the notice above)"),
     "home.waiting": ("Đang chờ: {n}", "Waiting: {n}"),
+    "home.more_fields": ("▼ Còn lĩnh vực bên dưới – kéo thanh cuộn để xem ▼",
+                         "▼ More fields below – drag the scroll bar ▼"),
     "home.cap_reached": ("Đã hết số hôm nay", "No numbers left today"),
     "home.lookup": ("Tra cứu thủ tục", "Look up a procedure"),
     "home.priority": ("Ưu tiên", "Priority"),
@@ -32,6 +34,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "home.hours": ("Giờ tiếp nhận hôm nay: {hours}", "Today's opening hours: {hours}"),
     "home.closed_today": ("không làm việc", "closed"),
     "home.connecting": ("Đang kết nối với máy chủ…", "Connecting to the hub…"),
+    # accessibility (access.py)
+    "access.large": ("Chữ lớn, tương phản cao", "Large text, high contrast"),
+    "access.normal": ("Chữ cỡ thường", "Normal text"),
+    "access.help": ("Cần hỗ trợ / I need help", "I need help / Cần hỗ trợ"),
+    "access.help_sent": ("Đã báo cán bộ. Xin Ông/Bà vui lòng chờ tại đây.",
+                         "Staff have been told. Please wait here."),
+    "access.help_coming": ("Cán bộ đang đến hỗ trợ Ông/Bà.", "A member of staff is coming."),
+    "access.help_failed": ("Chưa báo được cán bộ (mất kết nối). Xin Ông/Bà nhờ người gần "
+                           "nhất hoặc thử lại.",
+                           "Staff could not be told (no connection). Please ask someone "
+                           "nearby or try again."),
     # navigation
     "nav.back": ("‹  Quay lại", "‹  Back"),
     "nav.home": ("Về trang chủ", "Home"),

@@ -8,6 +8,7 @@ here (an on-screen keyboard key, 84 px) is well above both.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from typing import Literal
@@ -83,6 +84,24 @@ METRICS: dict[str, Metrics] = {
 }
 
 
+ACCESSIBLE_SCALE = 1.3
+"""How much larger every text is in the accessible mode (access.py)."""
+
+
+def accessible_metrics(m: Metrics) -> Metrics:
+    """The same layout with larger text (wider field tiles on a wide screen); the header
+    keeps its size (it is not read to find one's way)."""
+    def up(px: int) -> int:
+        return round(px * ACCESSIBLE_SCALE)
+
+    return dataclasses.replace(
+        m, field_columns=m.field_columns if m.height > m.width else m.field_columns - 1,
+        title_px=up(m.title_px),
+        body_px=up(m.body_px), small_px=up(m.small_px), tile_title_px=up(m.tile_title_px),
+        tile_sub_px=up(m.tile_sub_px), badge_px=up(m.badge_px),
+        nav_height=up(m.nav_height), key_height=up(m.key_height))
+
+
 def style_sheet(m: Metrics) -> str:
     """The one style sheet of the kiosk window for these metrics."""
     return LABEL_ROOM_QSS + f"""
@@ -95,6 +114,8 @@ QLabel#clock {{ color: white; font-size: {m.small_px}px; }}
 QWidget#header {{ background: {NAVY}; }}
 QLabel#screenTitle {{ font-size: {m.title_px}px; font-weight: bold; color: {NAVY}; }}
 QLabel#prompt {{ font-size: {m.body_px}px; font-weight: bold; }}
+QLabel#more {{ font-size: {m.small_px}px; font-weight: bold; color: {NAVY}; }}
+QScrollArea#fieldScroll, QScrollArea#fieldScroll > QWidget > QWidget {{ background: transparent; }}
 QLabel#note {{ font-size: {m.small_px}px; color: {GREY}; }}
 QLabel#staffNotice {{ font-size: {m.small_px - 4}px; color: {GREY}; }}
 QLabel#banner {{ background: {RED}; color: white; font-size: {m.body_px}px;
@@ -171,4 +192,5 @@ def font_uses() -> set[FontUse]:
     uses = {FontUse(30, False)}  # kiosk_font()'s default, the window's base font
     for metrics in METRICS.values():
         uses |= style_sheet_fonts(style_sheet(metrics))
+        uses |= style_sheet_fonts(style_sheet(accessible_metrics(metrics)))
     return uses

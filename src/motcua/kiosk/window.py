@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from motcua.kiosk.access import HELP_QSS, accessible_metrics, high_contrast_qss
 from motcua.kiosk.header import CentreHeader
 from motcua.kiosk.model import Context, Flow, KioskState, find_procedure, printer_status
 from motcua.kiosk.screens.confirm import ConfirmScreen
@@ -78,6 +79,7 @@ class KioskWindow(QWidget):
         self._online = False
         self._authorised = True
         self._forced: dict[str, Any] = {}
+        self._help_listed = False
         self._build()
         self._timers()
         link.view_changed.connect(self._on_view)
@@ -141,6 +143,8 @@ class KioskWindow(QWidget):
         self.home.field_chosen.connect(self.choose_field)
         self.home.priority_clicked.connect(self.start_priority)
         self.home.lookup_clicked.connect(self.open_lookup)
+        self.home.access.large_toggled.connect(self.set_large)
+        self.home.access.help_clicked.connect(self.ask_help)
         self.priority.category_chosen.connect(self.choose_priority)
         self.priority_fields.field_chosen.connect(self.choose_field)
         self.procedures.procedure_chosen.connect(self.choose_procedure)
@@ -191,13 +195,38 @@ class KioskWindow(QWidget):
         """Lay every screen out for a 1080×1920 (portrait) or 1920×1080 screen."""
         self.orientation = "landscape" if orientation == "landscape" else "portrait"
         m = METRICS[self.orientation]
-        self.setStyleSheet(style_sheet(m))
+        if self.ctx.large:
+            m = accessible_metrics(m)
+        self.setStyleSheet(style_sheet(m) + HELP_QSS
+                           + (high_contrast_qss() if self.ctx.large else ""))
         self.header.apply_metrics(m)
         for s in self.screens.values():
             s.apply_metrics(m)
         if not self.isFullScreen():
             self.resize(m.width, m.height)
         self.refresh()
+
+    def set_large(self, on: bool) -> None:
+        """Large text and high contrast for this citizen (access.py)."""
+        if on != self.ctx.large:
+            self.ctx.large = on
+            log.info("accessible mode %s", "on" if on else "off")
+            self.set_orientation(self.orientation)
+
+    def ask_help(self) -> None:
+        """"Cần hỗ trợ": tell the staff screens (``help.request``)."""
+        ctx = self.ctx
+
+        def sent(_reply: dict[str, Any]) -> None:
+            ctx.help_state = "sent"
+            self.refresh()
+
+        def failed(exc: HubError) -> None:
+            log.warning("help.request failed: %s", exc)
+            ctx.help_state = "failed"
+            self.refresh()
+
+        self.link.request("help.request", {}, on_ok=sent, on_error=failed)
 
     def set_lang(self, lang: Lang) -> None:
         self.ctx.lang = lang if lang in LANGS else "vi"
@@ -368,6 +397,12 @@ class KioskWindow(QWidget):
         self.ctx.view = view
         if first:
             self.ctx.kiosk_id = str(view.you.get("device") or self.ctx.kiosk_id)
+        asking = self.ctx.kiosk_id in view.state.help_requests
+        if self.ctx.help_state == "sent" and asking:
+            self._help_listed = True
+        elif self.ctx.help_state == "sent" and self._help_listed and not asking:
+            self.ctx.help_state = "coming"  # a member of staff acknowledged it
+            self._help_listed = False
         # Many events can arrive at once; repaint once per burst.
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
@@ -442,10 +477,15 @@ class KioskWindow(QWidget):
         if self.flow.busy:
             self._restart_idle()
             return
-        if self.current_screen() != "home" or self.ctx.lang != self.default_lang:
+        if self.current_screen() != "home" or self.ctx.lang != self.default_lang or \
+                self.ctx.large:
             log.info("idle for %.0f s: back to the home screen", self.idle_seconds())
             self.ctx.lang = self.default_lang
             self.go_home()
+        if self.ctx.large or self.ctx.help_state is not None:
+            self.ctx.help_state = None
+            self.set_large(False)
+            self.refresh()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY and isinstance(watched, QWidget) and (

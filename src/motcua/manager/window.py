@@ -51,6 +51,7 @@ from motcua.manager.widgets import (
     named_label,
     set_cell,
 )
+from motcua.qt.help_alert import HelpAlert
 from motcua.qt.link import QtHubLink
 
 log = logging.getLogger(__name__)
@@ -136,6 +137,8 @@ class LiveWindow(QWidget):
         self.banner.setFont(font("banner"))
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         root.addWidget(self.banner)
+        self.help_alert = HelpAlert(self.link)
+        root.addWidget(self.help_alert)
         tiles = QHBoxLayout()
         self.tiles = {
             "waiting": Tile("Đang chờ / Waiting"),

@@ -57,10 +57,32 @@ def _label_clip(label: QLabel) -> Clipped | None:
     flags = int(label.alignment())
     if label.wordWrap():
         flags |= int(Qt.TextFlag.TextWordWrap)
-    box: QRect = QFontMetrics(label.font()).boundingRect(rect, flags, text)
-    if box.width() > rect.width() + 1 or box.height() > rect.height() + 1:
+    metrics = QFontMetrics(label.font())
+    box: QRect = metrics.boundingRect(rect, flags, text)
+    if box.width() > rect.width() + 1:
         return Clipped(_name(label), text, (box.width(), box.height()),
                        (rect.width(), rect.height()))
+    if box.height() > rect.height() + 1:
+        if label.wordWrap() or "\n" in text:
+            return Clipped(_name(label), text, (box.width(), box.height()),
+                           (rect.width(), rect.height()))
+        # One line in a box lower than its line box: what counts is the ink. Qt places
+        # the line box (centred, top or bottom aligned); the glyphs' own bounds (marks
+        # included) must stay inside the label.
+        ink = metrics.tightBoundingRect(text)
+        line = metrics.height()
+        align = label.alignment()
+        if align & Qt.AlignmentFlag.AlignTop:
+            line_top = 0
+        elif align & Qt.AlignmentFlag.AlignBottom:
+            line_top = rect.height() - line
+        else:
+            line_top = (rect.height() - line) // 2
+        top = line_top + metrics.ascent() + ink.top()
+        bottom = line_top + metrics.ascent() + ink.bottom()
+        if top < -margin or bottom > rect.height() + margin:
+            return Clipped(_name(label), text, (box.width(), ink.height()),
+                           (rect.width(), rect.height()))
     return None
 
 

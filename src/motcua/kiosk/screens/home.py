@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QWidget
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QScrollArea,
+    QSizePolicy,
+    QWidget,
+)
 
 from motcua.core.centre.model import Centre
+from motcua.kiosk.access import AccessRow
 from motcua.kiosk.model import Context, cap_reached, hours_today
 from motcua.kiosk.strings import pick, tr
-from motcua.kiosk.theme import Metrics
+from motcua.kiosk.theme import Metrics, kiosk_font
 from motcua.kiosk.widgets import Screen, Tile, clear_layout, grid_columns, label
+from motcua.qt.fonts import MARK_ROOM_PX
 
 
 class FieldGrid(QWidget):
@@ -32,21 +42,28 @@ class FieldGrid(QWidget):
         self._columns = 2
         self._badge_px = 70
         self._title_px = 0
+        self._tile_height = 120
 
     def apply_metrics(self, m: Metrics) -> None:
         self._columns = m.field_columns if len(self.tiles) > 4 else 1
         self._badge_px = m.badge_px + 30
         self._title_px = m.tile_title_px
+        # A tile is never lower than two lines of title and one of subtitle (with room
+        # for stacked marks): when the fields do not fit, the list scrolls instead.
+        title = QFontMetrics(kiosk_font(m.tile_title_px, bold=True)).height()
+        sub = QFontMetrics(kiosk_font(m.tile_sub_px)).height()
+        self._tile_height = max(120, 2 * 16 + 2 * title + 6 + sub + 4 * MARK_ROOM_PX)
         for tile in self.tiles.values():
             tile.set_badge_size(self._badge_px)
             tile.set_title_px(self._title_px)
+            tile.setMinimumHeight(self._tile_height)
         grid_columns(self.grid, list(self.tiles.values()), self._columns)
 
     def _rebuild(self, centre: Centre) -> None:
         clear_layout(self.grid)
         self.tiles = {}
         for f in centre.fields:
-            tile = Tile("field", badge=f.prefix, min_height=120)
+            tile = Tile("field", badge=f.prefix, min_height=self._tile_height)
             tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             tile.set_badge_size(self._badge_px)
             tile.set_title_px(self._title_px)
@@ -92,7 +109,21 @@ class HomeScreen(Screen):
         self.fields = FieldGrid(ctx)
         self.fields.chosen.connect(self.field_chosen)
         self.field_buttons = self.fields.tiles
-        self.outer.addWidget(self.fields, 1)
+        # More fields than the screen holds (or large text): the list scrolls, with its
+        # scroll bar always in sight and a line saying there is more below.
+        self.field_scroll = QScrollArea()
+        self.field_scroll.setObjectName("fieldScroll")
+        self.field_scroll.setWidget(self.fields)
+        self.field_scroll.setWidgetResizable(True)
+        self.field_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.field_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.outer.addWidget(self.field_scroll, 1)
+        self.more = label("", "more", align=Qt.AlignmentFlag.AlignCenter)
+        self.more.hide()
+        self.outer.addWidget(self.more)
+        bar = self.field_scroll.verticalScrollBar()
+        bar.rangeChanged.connect(lambda *_: self._update_more())
+        bar.valueChanged.connect(lambda *_: self._update_more())
         row = QHBoxLayout()
         row.setSpacing(16)
         self.priority_button = Tile("priority", min_height=130)
@@ -104,6 +135,8 @@ class HomeScreen(Screen):
         row.addWidget(self.priority_button, 1)
         row.addWidget(self.lookup_button, 1)
         self.outer.addLayout(row)
+        self.access = AccessRow()
+        self.outer.addWidget(self.access)
         self.hours = label("", "note", align=Qt.AlignmentFlag.AlignCenter)
         self.outer.addWidget(self.hours)
 
@@ -111,10 +144,21 @@ class HomeScreen(Screen):
         super().apply_metrics(m)
         self.fields.apply_metrics(m)
 
+    def _update_more(self) -> None:
+        bar = self.field_scroll.verticalScrollBar()
+        self.more.setText(tr("home.more_fields", self.ctx.lang))
+        self.more.setVisible(bar.maximum() > 0 and bar.value() < bar.maximum())
+
+    @property
+    def scrolls(self) -> bool:
+        """True when the field list is taller than its place (it shows a scroll bar)."""
+        return self.field_scroll.verticalScrollBar().maximum() > 0
+
     def refresh(self) -> None:
         ctx = self.ctx
         lang = ctx.lang
         can_take = ctx.state.can_take
+        self._update_more()
         self.prompt.setText(tr("home.prompt", lang))
         self.cannot_take.setText(tr("home.cannot_take", lang))
         problem = ctx.view is not None and not can_take
@@ -132,3 +176,4 @@ class HomeScreen(Screen):
         self.lookup_button.set_texts(tr("home.lookup", lang), tr("home.lookup_sub", lang))
         self.lookup_button.setEnabled(centre is not None)
         self.hours.setText(hours_today(centre, ctx.clock(), lang) if centre is not None else "")
+        self.access.refresh(lang, large=ctx.large, help_state=ctx.help_state)
