@@ -51,7 +51,7 @@ def test_help_button_alerts_the_counter_until_acknowledged(hub: Any, make_kiosk:
         assert w.home.access.note.text() == "Đã báo cán bộ. Xin Ông/Bà vui lòng chờ tại đây."
         qtbot.waitUntil(lambda: counter.help_alert.isVisible(), timeout=WAIT)
         assert "kiosk-1" in counter.help_alert.text()
-        assert counter.help_alert.text().startswith("🔔 Công dân cần hỗ trợ tại kiosk-1")
+        assert counter.help_alert.text().startswith("CẦN HỖ TRỢ – Công dân cần hỗ trợ tại kiosk-1")
         (_widget, _text, button) = counter.help_alert.lines["kiosk-1"]
         qtbot.mouseClick(button, LEFT)
         qtbot.waitUntil(lambda: counter.help_alert.isHidden(), timeout=WAIT)

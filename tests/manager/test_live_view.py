@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QFontMetrics, QImage
+from PySide6.QtWidgets import QApplication, QTableWidget
 
 from motcua.hub.domain.engine import Actor, Engine
 from motcua.hub.storage.db import sqlite_url
@@ -18,6 +19,7 @@ from motcua.manager.app import main, parse_size
 from motcua.manager.model import FAULT, OK, UNKNOWN, WARN, device_level, live_model, minutes_since
 from motcua.manager.widgets import GREY, ORANGE
 from motcua.manager.window import LiveWindow
+from motcua.qt.clipping import clipped_texts
 from motcua.qt.link import QtHubLink
 from motcua.simulate.day import run_day
 from tests.support.hubs import free_port, start_hub
@@ -301,3 +303,47 @@ def test_screenshot_mode(hub, tmp_path: Path, qapp) -> None:  # type: ignore[no-
                  "--size", "1280x800"]) == 0
     image = QImage(str(path))
     assert (image.width(), image.height()) == (1280, 800)
+
+
+# -- the live view at the office screens it runs on (1366×768 laptops, 1920×1080 monitors):
+# no text cut off, no name truncated without its full text at hand.
+def elided_without_tooltip(table: QTableWidget) -> list[str]:
+    """Cells whose text is wider than their column and has no tooltip with all of it."""
+    bad = []
+    for row in range(table.rowCount()):
+        for col in range(table.columnCount()):
+            item = table.item(row, col)
+            if item is None or not item.text():
+                continue
+            width = QFontMetrics(item.font()).horizontalAdvance(item.text())
+            if width > table.columnWidth(col) - 8 and not table.wordWrap() and \
+                    item.toolTip() != item.text():
+                bad.append(item.text())
+    return bad
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_live_view_fits_office_screens(hub: Any, make_window: Any, qtbot: Any,
+                                       tmp_path: Path, size: tuple[int, int]) -> None:
+    for n, officer in ((1, "cb01"), (2, "cb02"), (3, "cb03"), (5, "cb05"), (6, "cb06")):
+        hub.client(f"counter-{n}").request("counter.open", {"officer": officer})
+    kiosk = hub.client("kiosk-1")
+    for field in "ABCDEGHKLMN":
+        kiosk.request("ticket.take", {"field": field})
+    hub.client("counter-1").request("counter.call_next", {})
+    kiosk.request("help.request", {})
+    window = make_window(ends_of(hub))
+    window.resize(*size)
+    window.show()
+    qtbot.waitUntil(settled(window, hub), timeout=10_000)
+    qtbot.waitUntil(lambda: window.help_alert.isVisible(), timeout=10_000)
+    for _ in range(3):
+        QApplication.processEvents()
+    image = window.grab()
+    assert (image.width(), image.height()) == size
+    image.save(str(tmp_path / f"live-{size[0]}x{size[1]}.png"))
+    assert [str(c) for c in clipped_texts(window)] == []
+    for table in (window.fields_table, window.counters_table):
+        assert elided_without_tooltip(table) == []
+    officer = window.cell("counters", 0, 2)
+    assert officer.startswith("Nguyễn Thị Thu Hà")

@@ -131,6 +131,7 @@ def set_cell(table: QTableWidget, row: int, col: int, text: str, *, fg: str | No
         item = QTableWidgetItem()
         table.setItem(row, col, item)
     item.setText(text)
+    item.setToolTip(text)  # a narrow column elides a long name: the full text on hover
     item.setForeground(QBrush(QColor(fg or INK)))
     item.setBackground(QBrush(QColor(bg)) if bg else QBrush())
     if item.font().bold() != bold:
@@ -179,9 +180,20 @@ class HourChart(QWidget):
         p.end()
 
 
-def fit_height(table: QTableWidget) -> None:
-    """As tall as its rows: the counters never hide one behind a scroll bar."""
+def fit_height(table: QTableWidget, *, min_rows: int | None = None) -> None:
+    """As tall as its rows: the counters never hide one behind a scroll bar.
+
+    ``min_rows``: on a low screen (a 1366×768 laptop) the table may shrink down to this
+    many rows and scroll (its scroll bar shows there is more) instead of pushing the
+    window taller than the screen.
+    """
     rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
-    height = table.horizontalHeader().height() + rows + 2 * table.frameWidth() + 2
-    if table.height() != height:
-        table.setFixedHeight(height)
+    chrome = table.horizontalHeader().height() + 2 * table.frameWidth() + 2
+    height = chrome + rows
+    if min_rows is None:
+        if table.height() != height or table.minimumHeight() != height:
+            table.setFixedHeight(height)
+        return
+    shown = sum(table.rowHeight(r) for r in range(min(min_rows, table.rowCount())))
+    table.setMinimumHeight(chrome + shown)
+    table.setMaximumHeight(height)

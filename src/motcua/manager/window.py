@@ -163,9 +163,13 @@ class LiveWindow(QWidget):
         self.hour_chart = HourChart()
         left, right = QVBoxLayout(), QVBoxLayout()
         left.addWidget(self._section("Hàng chờ theo lĩnh vực / Queues by field"))
-        left.addWidget(self.fields_table)
+        left.addWidget(self.fields_table, 4)
         left.addWidget(self._section("Số vừa gọi / Latest calls"))
         left.addWidget(self.calls_label, 1)
+        # The chart sits under the calls: the right column (counters, devices) is the
+        # taller one, and the whole view must fit a 1366×768 laptop.
+        left.addWidget(self._section("Số phiếu đã cấp theo giờ / Tickets issued by hour"))
+        left.addWidget(self.hour_chart, 1)
         right.addWidget(self._section("Quầy / Counters"))
         right.addWidget(self.counters_table)
         right.addWidget(self._section("Thiết bị (● hoạt động trong 10 giây qua) / "
@@ -173,8 +177,7 @@ class LiveWindow(QWidget):
         devices = QWidget()
         devices.setLayout(self.devices_box)
         right.addWidget(devices)
-        right.addWidget(self._section("Số phiếu đã cấp theo giờ / Tickets issued by hour"))
-        right.addWidget(self.hour_chart, 1)
+        right.addStretch(1)
         columns = QHBoxLayout()
         columns.addLayout(left, 5)
         columns.addLayout(right, 7)
@@ -355,7 +358,7 @@ class LiveWindow(QWidget):
                  fg=None if f.waiting else GREY)
             set_cell(t, row, 2, str(f.priority_waiting), bold=f.priority_waiting > 0,
                  fg=None if f.priority_waiting else GREY)
-        fit_height(t)
+        fit_height(t, min_rows=5)
 
     def _fill_counters(self, m: LiveModel) -> None:
         t = self.counters_table

@@ -82,7 +82,7 @@ class HelpAlert(QFrame):
                 row.addWidget(button)
                 self.rows.addWidget(widget)
                 line = self.lines[device] = (widget, text, button)
-            line[1].setText("🔔 " + alert_text(device, since))
+            line[1].setText("CẦN HỖ TRỢ – " + alert_text(device, since))
         self.setVisible(bool(requests))
 
     def acknowledge(self, device: str) -> None:
