@@ -87,3 +87,51 @@ def test_vietnamese_date() -> None:
 
     assert date_text(datetime(2025, 11, 24, 9, 0)) == "Thứ Hai, 24/11/2025"
     assert date_text(datetime(2025, 11, 30, 9, 0)) == "Chủ Nhật, 30/11/2025"
+
+
+OFFICERS = (("Nguyễn Thị Thu Hà", "Công chức Tư pháp – Hộ tịch"),
+            ("Trần Văn Hùng", "Công chức Địa chính – Xây dựng"),
+            ("Lê Thị Mỹ Linh", "Công chức Nông nghiệp – Môi trường"),
+            ("Phạm Quốc Bảo", "Công chức Tài chính – Kế hoạch"),
+            ("Võ Thị Ngọc Trâm", "Công chức Văn hóa – Xã hội"),
+            ("Huỳnh Minh Tuấn", "Công chức Văn phòng – Thống kê"))
+
+
+def staffed(m: BoardModel) -> BoardModel:
+    import dataclasses
+
+    lines = tuple(dataclasses.replace(c, officer_name=OFFICERS[i % 6][0],
+                                      officer_title=OFFICERS[i % 6][1])
+                  for i, c in enumerate(m.counters))
+    return dataclasses.replace(m, counters=lines)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
+def test_hall_board_reads_from_10_m_with_each_officer(qtbot, link, tmp_path, size) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QFontMetricsF
+
+    from motcua.display import paint
+
+    board = painted(qtbot, link, staffed(model(6)), *size)
+    w, h = size
+    image = board.grab()
+    assert (image.width(), image.height()) == size
+    image.save(str(tmp_path / f"hall-{w}x{h}.png"))
+    # the latest call: its digits stand at least an eighth of the screen high
+    cap = QFontMetricsF(paint.make_font(board.font_px["banner_label"], bold=True)).capHeight()
+    assert cap >= h / 8
+    # every counter shows its officer's name and title, large enough to read nearby
+    assert board.font_px["officer"] >= h / 56  # the smallest words of the board (paint.py)
+
+
+@pytest.mark.parametrize("size", [(800, 480), (1920, 1080)])
+def test_counter_board_shows_number_officer_and_title(qtbot, link, tmp_path, size) -> None:  # type: ignore[no-untyped-def]
+    board = CounterBoard(link, 1)
+    qtbot.addWidget(board)
+    board.set_model(staffed(model(6)))
+    board.overlay = None
+    board.resize(*size)
+    image = board.grab()
+    image.save(str(tmp_path / f"counter-board-{size[0]}x{size[1]}.png"))
+    assert board.font_px["label"] >= size[1] * 0.25
+    assert board.font_px["officer"] >= size[1] * 0.04

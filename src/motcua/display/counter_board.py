@@ -6,9 +6,9 @@ Made for the small screen above a counter, read from across the hall::
     │ QUẦY SỐ 3                          09:05:12  │  20 %
     ├──────────────────────────────────────────────┤
     │                                              │
-    │                  C012                        │  58 %  (em up to 0.5 u)
-    │                                              │
-    ├──────────────────────────────────────────────┤
+    │                  C012                        │  45 %  (em up to 0.5 u)
+    │      Nguyễn Thị Thu Hà – Công chức Tư pháp    │  13 %  (name and title, Decree
+    ├──────────────────────────────────────────────┤        118/2025 Art. 9.8)
     │ MỜI CÔNG DÂN CÓ SỐ          Đang chờ: 4      │  22 %
     └──────────────────────────────────────────────┘
 
@@ -103,7 +103,9 @@ class CounterBoard(BoardBase):
         paint.draw_line(p, QRectF(w * 0.72, 0, w * 0.28 - pad, top.height()),
                         paint.clock_text(self.now())[:5], u * 0.08, paint.TEXT,
                         align=Align.AlignRight)
-        middle = QRectF(0, top.bottom(), w, h * 0.58)
+        officer = "" if line is None or line.status == "closed" else line.officer_name + (
+            f" – {line.officer_title}" if line.officer_title else "")
+        middle = QRectF(0, top.bottom(), w, h * (0.45 if officer else 0.58))
         flash = (line is not None and self.flash_key() == (self.counter, line.label)
                  and self.blink_phase())
         p.fillRect(middle, paint.FLASH if flash else paint.BG)
@@ -113,6 +115,12 @@ class CounterBoard(BoardBase):
                 paint.FLASH_TEXT if flash else paint.NUMBER, bold=True, number=True)
         else:
             paint.draw_line(p, middle, "—", u * 0.3, paint.DIM, bold=True)
+        if officer:
+            # Decree 118/2025 Art. 9.8: the officer's name and title at the counter.
+            strip = QRectF(pad, middle.bottom(), w - 2 * pad, h * 0.13)
+            self.font_px["officer"] = paint.draw_line(p, strip, officer, u * 0.07,
+                                                      paint.TEXT, align=Align.AlignCenter)
+            middle = QRectF(middle.x(), middle.y(), w, h * 0.58)
         bottom = QRectF(0, middle.bottom(), w, h - middle.bottom())
         p.fillRect(bottom, paint.PANEL)
         paint.draw_line(p, QRectF(pad, bottom.y(), w * 0.64 - pad, bottom.height()),

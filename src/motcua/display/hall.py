@@ -191,7 +191,15 @@ class HallBoard(BoardBase):
         paint.draw_line(p, QRectF(caption.right() + gap, inner.y(),
                                   inner.width() - caption.width() - gap, cap_h),
                         status, u * 0.03, ink if newest else paint.DIM, align=Align.AlignRight)
-        main = QRectF(inner.x(), caption.bottom(), inner.width(), inner.bottom() - caption.bottom())
+        # Decree 118/2025 Art. 9.8: the officer's name and title at each counter.
+        officer = c.officer_name + (f" – {c.officer_title}" if c.officer_title else "")
+        officer_h = min(inner.height() * 0.19, u * 0.04) if officer else 0.0
+        if officer:
+            self._note_px("officer", paint.draw_line(
+                p, QRectF(inner.x(), inner.bottom() - officer_h, inner.width(), officer_h),
+                officer, u * 0.03, ink if newest else paint.TEXT, align=Align.AlignLeft))
+        main = QRectF(inner.x(), caption.bottom(), inner.width(),
+                      inner.bottom() - caption.bottom() - officer_h)
         badge_side = min(main.height(), main.width() * 0.3)
         badge = QRectF(main.x(), main.center().y() - badge_side / 2, badge_side, badge_side)
         p.setPen(Qt.PenStyle.NoPen)

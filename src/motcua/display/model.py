@@ -41,6 +41,10 @@ class CounterLine:
     """True once the officer has started serving (no longer just called)."""
     fields: tuple[str, ...]
     """Codes of the fields the counter serves (from the centre configuration)."""
+    officer_name: str = ""
+    """Name of the officer signed in ("" when closed or unknown to this board)."""
+    officer_title: str = ""
+    """The officer's title (Decree 118/2025 Art. 9.8: name and title at the counter)."""
 
     @property
     def shown(self) -> bool:
@@ -131,12 +135,14 @@ def board_model(view: CentreView) -> BoardModel:
     tickets = state.tickets
     lines: list[CounterLine] = []
     configured = {c.number for c in centre.counters}
+    officers = {o.id: o for o in centre.officers}
     for cfg in centre.counters:
         cs = state.counters.get(cfg.number)
-        lines.append(_counter_line(cfg.number, nfc(cfg.vi), tuple(cfg.fields), cs, tickets))
+        lines.append(_counter_line(cfg.number, nfc(cfg.vi), tuple(cfg.fields), cs, tickets,
+                                   officers))
     for number, cs in sorted(state.counters.items()):
         if number not in configured:  # a counter the hub knows but this config does not
-            lines.append(_counter_line(number, f"Quầy số {number}", (), cs, tickets))
+            lines.append(_counter_line(number, f"Quầy số {number}", (), cs, tickets, officers))
     recent = tuple(
         CallLine(str(c.get("label", "")), int(c.get("counter", 0)), str(c.get("field", "")),
                  bool(c.get("recall", False)), str(c.get("ts", "")))
@@ -151,13 +157,16 @@ def board_model(view: CentreView) -> BoardModel:
 
 
 def _counter_line(number: int, name: str, fields: tuple[str, ...], cs: Any,
-                  tickets: dict[str, Any]) -> CounterLine:
+                  tickets: dict[str, Any], officers: dict[str, Any]) -> CounterLine:
     if cs is None:
         return CounterLine(number, name, COUNTER_CLOSED, None, False, fields)
     ticket = tickets.get(cs.current) if cs.current else None
     label = None if ticket is None else str(ticket.label)
     serving = ticket is not None and ticket.status == SERVING
-    return CounterLine(number, name, str(cs.status), label, serving, fields)
+    officer = officers.get(cs.officer) if cs.officer and cs.status != COUNTER_CLOSED else None
+    return CounterLine(number, name, str(cs.status), label, serving, fields,
+                       nfc(officer.name) if officer is not None else "",
+                       nfc(officer.title) if officer is not None else "")
 
 
 def safe_board_model(view: CentreView, attempts: int = 5) -> BoardModel | None:

@@ -92,7 +92,7 @@ class HubServer:
         self.event_port = 0
         self.commands_handled = 0
         self.offline_after_s = OFFLINE_AFTER_S
-        self._centre_dicts: dict[bool, dict[str, Any]] = {}
+        self._centre_dicts: dict[str, dict[str, Any]] = {}
         self._last_now: datetime | None = None
         self._clock_held = False
         self.restore_skip = RESTORE_SKIP
@@ -577,25 +577,30 @@ class HubServer:
 
     def snapshot(self, actor: Actor, *, staff: bool = False) -> dict[str, Any]:
         with_staff = staff and actor.role in ("counter", "manager", "admin")
+        # Boards show each counter's officer by name and title (Decree 118/2025 Art. 9.8).
+        names = "staff" if with_staff else "titles" if actor.role in ("display", "admin") \
+            else "ids"
         s = self.engine.state
         t = time.monotonic()
         online = sorted(d for d, seen in self._presence.items() if t - seen < self.offline_after_s)
         return {
             "stream_id": self.store.stream_id, "seq": self.store.last_seq(),
             "hub_now": self.now().isoformat(),
-            "centre": self._centre_dict(with_staff),
+            "centre": self._centre_dict(names),
             "state": state_to_dict(s),
             "waiting": {f.code: s.waiting_count(f.code) for f in self.centre.fields},
             "online": online, "health": self.health.to_dict(), "you": {"device": actor.device, "role": actor.role,
                                       "counter": actor.counter, "kiosk": actor.kiosk},
         }
 
-    def _centre_dict(self, with_staff: bool) -> dict[str, Any]:
-        """The centre as snapshots carry it; it never changes while the hub runs."""
-        cached = self._centre_dicts.get(with_staff)
+    def _centre_dict(self, names: str) -> dict[str, Any]:
+        """The centre as snapshots carry it; it never changes while the hub runs.
+        ``names``: officers by ``ids`` only, with ``titles`` (boards) or as ``staff``."""
+        cached = self._centre_dicts.get(names)
         if cached is None:
-            cached = self._centre_dicts[with_staff] = centre_to_dict(
-                self.centre, include_staff=with_staff)
+            cached = self._centre_dicts[names] = centre_to_dict(
+                self.centre, include_staff=names == "staff",
+                include_titles=names == "titles")
         return cached
 
     def prune(self, keep: timedelta | None = None) -> int:

@@ -238,7 +238,8 @@ def _parse_officers(root: _Table, *, names_required: bool) -> tuple[Officer, ...
         if not _ID_RE.fullmatch(officer_id):
             t.fail("id", f"mã cán bộ {_show(officer_id)} không hợp lệ (chữ, số, . _ -)",
                    f"invalid officer id {_show(officer_id)} (letters, digits, . _ -)")
-        officers.append(Officer(id=officer_id, name=t.text("name", None if names_required else "")))
+        officers.append(Officer(id=officer_id, name=t.text("name", None if names_required else ""),
+                                title=t.text("title", "")))
     _check_unique([(t, "id", o.id) for t, o in zip(tables, officers, strict=True)],
                   ("mã cán bộ", "officer id"))
     return tuple(officers)

@@ -144,6 +144,9 @@ class Officer:
     """Staff identifier used in events and reports (no personal data beyond this)."""
     name: str
     """Full name, shown on the counter app and the manager's reports, never on the event socket."""
+    title: str = ""
+    """Job title, e.g. "Công chức Tư pháp – Hộ tịch". Decree 118/2025 Art. 9.8: the officer's
+    name and title are shown at the counter, so the boards (displays) receive both."""
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,7 @@ class AnnouncementEntry(_Shape):
 class OfficerEntry(_Shape):
     id: Text
     name: str | None = None
+    title: str = ""
 
 
 class DeviceEntry(_Shape):

@@ -25,12 +25,15 @@ def _hhmm(t: time) -> str:
 
 
 def centre_to_dict(centre: Centre, *, include_staff: bool = False,
-                   include_keys: bool = False) -> dict[str, Any]:
+                   include_keys: bool = False, include_titles: bool = False) -> dict[str, Any]:
     """JSON-ready form of ``centre`` in the same schema as the TOML files (fields inline).
 
     Officer names are personal data and device keys are none of a device's business, so
     by default officers appear by id only and devices without ``public_key``. Seconds of
     session times are not kept (the files hold ``HH:MM``).
+
+    ``include_titles``: officers' names and titles, which the law has shown at each
+    counter (Decree 118/2025 Art. 9.8) — for the boards, which show them publicly.
     """
     fields = [
         {"code": f.code, "vi": f.vi, "en": f.en, "prefix": f.prefix, "daily_cap": f.daily_cap,
@@ -73,7 +76,8 @@ def centre_to_dict(centre: Centre, *, include_staff: bool = False,
                          "digits": centre.announcement.digits,
                          "south": centre.announcement.south,
                          "chime": centre.announcement.chime},
-        "officers": [{"id": o.id, "name": o.name} if include_staff else {"id": o.id}
+        "officers": [{"id": o.id, "name": o.name, "title": o.title}
+                     if include_staff or include_titles else {"id": o.id}
                      for o in centre.officers],
         "devices": devices,
         "notice_vi": centre.notice_vi,
