@@ -118,3 +118,42 @@ def test_labels_reserve_room_for_stacked_marks(qapp: Any, sheet_of: str) -> None
     label.setStyleSheet(sheet)
     label.ensurePolished()
     assert label.contentsRect().top() >= MARK_ROOM_PX
+
+
+CENTRE_PLACE = "PHƯỜNG BẾN THÀNH"
+
+
+def header_labels() -> list[tuple[str, QLabel]]:
+    """The header labels that carry the centre's name, styled as each app styles them."""
+    from motcua.kiosk.theme import METRICS, style_sheet
+    from motcua.manager.widgets import STYLE, font
+
+    labels: list[tuple[str, QLabel]] = []
+    for orientation, metrics in METRICS.items():
+        for name in ("centreName", "centrePlace"):
+            label = QLabel()
+            label.setObjectName(name)
+            label.setStyleSheet(style_sheet(metrics))
+            labels.append((f"kiosk-{orientation}-{name}", label))
+    live = QLabel()
+    live.setObjectName("title")
+    live.setStyleSheet(STYLE)
+    live.setFont(font("title"))
+    labels.append(("live-title", live))
+    return labels
+
+
+def test_headers_show_ben_thanh_with_its_tone_mark(qapp: Any, tmp_path: Any) -> None:
+    """The bug the centre saw: "PHƯỜNG BẾN THÀNH" drawn as "PHƯỜNG BÊN THÀNH"."""
+    from motcua.qt.clipping import clipped_texts
+
+    bundled_family()
+    for where, label in header_labels():
+        label.setText(CENTRE_PLACE)
+        label.adjustSize()
+        right = label.grab().toImage()
+        right.save(str(tmp_path / f"{where}.png"))
+        assert clipped_texts(label) == [], where
+        label.setText("PHƯỜNG BÊN THÀNH")
+        wrong = label.grab().toImage()
+        assert right.size() == wrong.size() and right != wrong, where
