@@ -210,7 +210,12 @@ def notify_hub(keys_dir: Path, timeout_s: float = CONFIRM_TIMEOUT_S + 1) -> tupl
         return True, ("Không có hub --curve nào đang chạy với thư mục khoá này: thay đổi có "
                       "hiệu lực khi hub khởi động / no hub running with --curve on these keys: "
                       "the change applies when it starts")
-    if not _listening(endpoint):
+    state = _listening(endpoint)
+    if state == "denied":
+        return False, ("Không được phép mở kênh quản trị của hub: chạy bằng tài khoản của hub "
+                       "(sudo -u motcua …) / permission denied on the hub's admin socket: run "
+                       "as the hub's user (sudo -u motcua …)")
+    if state == "no":
         return True, ("Hub không chạy: thay đổi có hiệu lực khi hub khởi động / "
                       "the hub is not running: the change applies when it starts")
     ctx: zmq.Context[Any] = zmq.Context.instance()
@@ -232,15 +237,18 @@ def notify_hub(keys_dir: Path, timeout_s: float = CONFIRM_TIMEOUT_S + 1) -> tupl
                   f"({reply.get('active')} khoá hiệu lực / active keys)")
 
 
-def _listening(endpoint: str) -> bool:
-    """Is anyone listening on this ipc endpoint? (a hub killed with -9 leaves the file)"""
+def _listening(endpoint: str) -> str:
+    """Is anyone listening on this ipc endpoint: "yes", "no" (a hub killed with -9
+    leaves the file behind) or "denied" (another account's socket)."""
     if not endpoint.startswith("ipc://"):
-        return False
+        return "no"
     probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         probe.connect(endpoint[len("ipc://"):])
-        return True
+        return "yes"
+    except PermissionError:
+        return "denied"
     except OSError:
-        return False
+        return "no"
     finally:
         probe.close()
