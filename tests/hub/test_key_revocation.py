@@ -316,21 +316,15 @@ def _loop(client: HubClient, commands: list[tuple[str, dict[str, Any]]],
         record.append((sent, outcome))
 
 
-@pytest.mark.parametrize("how", ["revoke", "re-enrol"])
-def test_nothing_is_accepted_after_the_keys_tool_returns(hub_process, how: str) -> None:  # type: ignore[no-untyped-def]
-    data, cp = hub_process
+def _cut_off_during_a_loop(data: Path, cp: int, device: str,
+                           commands: list[tuple[str, dict[str, Any]]],
+                           tool: list[str]) -> tuple[list[str], list[str]]:
+    """Run ``motcua keys *tool`` while one socket of ``device`` sends back to back;
+    return the outcomes of the requests sent before and after the tool returned."""
     keys = data / "keys"
-    endpoint = f"tcp://127.0.0.1:{cp}"
-    if how == "revoke":
-        device = "counter-1"
-        commands: list[tuple[str, dict[str, Any]]] = [
-            ("ping", {}), ("counter.waiting", {}), ("counter.call_next", {}),
-            ("counter.pause", {}), ("counter.resume", {})]
-    else:
-        device = "kiosk-1"
-        commands = [("ping", {}), ("ticket.take", {"field": "A"})]
-    c = HubClient(endpoint, device, keys=ClientKeys.from_dir(keys / "devices" / device, device))
-    if device == "counter-1":
+    c = HubClient(f"tcp://127.0.0.1:{cp}", device,
+                  keys=ClientKeys.from_dir(keys / "devices" / device, device))
+    if device.startswith("counter"):
         c.request("counter.open", {"officer": "cb01"})
     record: list[tuple[float, str]] = []
     stop = threading.Event()
@@ -338,12 +332,11 @@ def test_nothing_is_accepted_after_the_keys_tool_returns(hub_process, how: str) 
     loop.start()
     try:
         wait_until(lambda: len(record) >= 50, 30, "the request loop at full speed")
-        tool = ["revoke", device] if how == "revoke" else ["enrol", device]
         done = _motcua("keys", "--data", str(data), *tool)
         returned = time.monotonic()
         assert done.returncode == 0, done.stdout + done.stderr
         assert "in force on the hub now" in done.stdout
-        wait_until(lambda: sum(1 for t, o in record if t > returned) >= 30, 20,
+        wait_until(lambda: sum(1 for t, _o in record if t > returned) >= 30, 20,
                    "requests after the tool returned")
     finally:
         stop.set()
@@ -351,19 +344,30 @@ def test_nothing_is_accepted_after_the_keys_tool_returns(hub_process, how: str) 
         c.close()
     before = [o for t, o in record if t < returned]
     after = [o for t, o in record if t > returned]
-    accepted_after = [o for o in after if o in ("ok", "authorised")]
-    print(f"{how}: {len(before)} requests before the tool returned, {len(after)} after, "
-          f"{len(accepted_after)} of them accepted")
-    assert before.count("ok") + before.count("authorised") >= 50
-    assert len(after) >= 30 and accepted_after == []
-    if how == "re-enrol":  # the new key works at once
-        with HubClient(endpoint, device,
-                       keys=ClientKeys.from_dir(keys / "devices" / device, device)) as fresh:
-            assert fresh.request("ping")["device"] == device
-    log = _motcua("keys", "--data", str(data), "log", device)
-    assert ("thu hồi / revoked" if how == "revoke" else "thay khoá / key replaced") in log.stdout
-    assert "từ chối khoá / key refused" in log.stdout
+    return before, after
 
+
+def test_nothing_is_accepted_after_the_keys_tool_returns(hub_process) -> None:  # type: ignore[no-untyped-def]
+    data, cp = hub_process
+    for device, commands, tool in [
+            ("kiosk-1", [("ping", {}), ("ticket.take", {"field": "A"})], ["enrol", "kiosk-1"]),
+            ("counter-1", [("ping", {}), ("counter.waiting", {}), ("counter.call_next", {}),
+                           ("counter.pause", {}), ("counter.resume", {})],
+             ["revoke", "counter-1"])]:
+        before, after = _cut_off_during_a_loop(data, cp, device, commands, tool)
+        accepted_after = [o for o in after if o in ("ok", "authorised")]
+        print(f"{' '.join(tool)}: {len(before)} requests before the tool returned, "
+              f"{len(after)} after, {len(accepted_after)} of them accepted")
+        assert before.count("ok") + before.count("authorised") >= 50
+        assert len(after) >= 30 and accepted_after == []
+        log = _motcua("keys", "--data", str(data), "log", device)
+        expected = "thu hồi / revoked" if tool[0] == "revoke" else "thay khoá / key replaced"
+        assert expected in log.stdout
+        assert "từ chối khoá / key refused" in log.stdout
+    keys = data / "keys"  # the re-enrolled kiosk's new key works at once
+    with HubClient(f"tcp://127.0.0.1:{cp}", "kiosk-1",
+                   keys=ClientKeys.from_dir(keys / "devices" / "kiosk-1", "kiosk-1")) as fresh:
+        assert fresh.request("ping")["device"] == "kiosk-1"
 
 
 def test_a_broken_allow_list_keeps_the_one_in_force(secure_hub) -> None:  # type: ignore[no-untyped-def]
