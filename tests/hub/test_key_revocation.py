@@ -431,3 +431,46 @@ def test_without_its_admin_socket_the_hub_serves_and_still_revokes(tmp_path: Pat
     finally:
         server.stop()
         store.close()
+
+
+def test_a_key_written_in_centre_toml_can_be_revoked_and_replaced(tmp_path: Path, centre, clock) -> None:  # type: ignore[no-untyped-def]
+    """centre.toml may carry a device's public_key; `motcua keys` still decides."""
+    from dataclasses import replace
+
+    from motcua.hub.security import Registry, read_key, write_key_pair
+    from motcua.hub.server import HubOptions, HubServer
+    from motcua.hub.storage.db import HubStore, sqlite_url
+
+    keys = tmp_path / "keys"
+    keys_cli.init(keys)
+    pub_k, _ = write_key_pair(tmp_path / "kiosk", "kiosk-1")
+    pub_c, _ = write_key_pair(tmp_path / "counter", "counter-1")
+    for d in ("kiosk", "counter"):
+        shutil.copy(keys / "hub.key", tmp_path / d / "hub.key")
+    in_toml = {"kiosk-1": pub_k.decode(), "counter-1": pub_c.decode()}
+    centre = replace(centre, devices=tuple(replace(d, public_key=in_toml.get(d.id, ""))
+                                           for d in centre.devices))
+    store = HubStore(sqlite_url(tmp_path / "hub.sqlite"), site_id=centre.id)
+    server = HubServer(centre, store, HubOptions(
+        "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", curve_secret_key=read_key(keys / "hub.key_secret")),
+        registry=Registry(centre, keys / "devices.json"), clock=clock)
+    server.start()
+    endpoint = f"tcp://127.0.0.1:{server.command_port}"
+    try:
+        with HubClient(endpoint, "kiosk-1", keys=ClientKeys.from_dir(tmp_path / "kiosk", "kiosk-1")) as kiosk, \
+                HubClient(endpoint, "counter-1",
+                          keys=ClientKeys.from_dir(tmp_path / "counter", "counter-1")) as desk:
+            assert kiosk.request("ping")["role"] == "kiosk"
+            assert desk.request("ping")["role"] == "counter"
+            assert keys_cli.revoke(keys, "kiosk-1", pub_k.decode(), "kiosk") == 0
+            keys_cli.enrol(keys, "counter-1", "counter", 1, None, keys / "devices" / "counter-1")
+            for old in (kiosk, desk):
+                with pytest.raises(HubError) as err:
+                    old.request("ping", retries=0)
+                assert err.value.code == "not_authorised"
+        with HubClient(endpoint, "counter-1",
+                       keys=ClientKeys.from_dir(keys / "devices" / "counter-1", "counter-1")) as new:
+            assert new.request("ping")["role"] == "counter"
+    finally:
+        server.stop()
+        store.close()
