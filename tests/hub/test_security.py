@@ -226,5 +226,5 @@ def test_the_hub_sets_its_domain_and_never_allows_any(secure_hub) -> None:  # ty
 
 def test_protocol_constant_names_match_the_documentation() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text("utf-8")
-    for kind in protocol.SCHEMAS:
+    for kind in protocol.REQUESTS:
         assert f"`{kind}" in doc or kind.split(".")[1] in doc, kind
