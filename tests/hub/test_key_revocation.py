@@ -33,8 +33,8 @@ from motcua.link.client import (
     HubError,
     HubUnavailable,
 )
-from tests.conftest import ROOT, free_port
-from tests.support.drills import wait_until
+from tests.support.hubs import ROOT, free_port
+from tests.support.wait import wait_until
 
 
 def _public(keys: Path, device: str) -> str:
@@ -184,13 +184,13 @@ def test_a_kept_device_follows_on_across_the_rebind(secure_hub) -> None:  # type
                              keys=ClientKeys.from_dir(keys / "devices" / "rating-1", "rating-1"))
     follower.start()
     try:
-        wait_until(lambda: follower.view is not None, 10, "the first snapshot")
+        wait_until(lambda: follower.view is not None, "the first snapshot", timeout=10)
         kiosk = client("kiosk-1")
         assert keys_cli.revoke(keys, "display-hall") == 0
         for _ in range(3):  # published while the follower is reconnecting
             kiosk.request("ticket.take", {"field": "C"})
         wait_until(lambda: follower.view is not None
-                   and follower.view.seq == server.store.last_seq(), 10, "the follower caught up")
+                   and follower.view.seq == server.store.last_seq(), "the follower caught up", timeout=10)
         assert follower.view is not None
         assert follower.view.state.last_number["C"] == 3 and not follower.refused
     finally:
@@ -290,7 +290,7 @@ def hub_process(tmp_path: Path):  # type: ignore[no-untyped-def]
             stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     try:
         wait_until(lambda: (data / "keys" / ENDPOINT_FILE).exists() or proc.poll() is not None,
-                   30, "the hub's admin channel")
+                   "the hub's admin channel", timeout=30)
         assert proc.poll() is None, log.read_text()
         yield data, cp
     finally:
@@ -331,13 +331,13 @@ def _cut_off_during_a_loop(data: Path, cp: int, device: str,
     loop = threading.Thread(target=_loop, args=(c, commands, stop, record))
     loop.start()
     try:
-        wait_until(lambda: len(record) >= 50, 30, "the request loop at full speed")
+        wait_until(lambda: len(record) >= 50, "the request loop at full speed", timeout=30)
         done = _motcua("keys", "--data", str(data), *tool)
         returned = time.monotonic()
         assert done.returncode == 0, done.stdout + done.stderr
         assert "in force on the hub now" in done.stdout
-        wait_until(lambda: sum(1 for t, _o in record if t > returned) >= 30, 20,
-                   "requests after the tool returned")
+        wait_until(lambda: sum(1 for t, _o in record if t > returned) >= 30, "requests after the tool returned",
+                   timeout=20)
     finally:
         stop.set()
         loop.join(10)
@@ -426,7 +426,7 @@ def test_without_its_admin_socket_the_hub_serves_and_still_revokes(tmp_path: Pat
                 return exc.code == "not_authorised"
             return False
 
-        wait_until(refused, 10, "the hub's own re-read of the allow-list")
+        wait_until(refused, "the hub's own re-read of the allow-list", timeout=10)
         kiosk.close()
     finally:
         server.stop()
