@@ -219,6 +219,9 @@ class KioskWindow(QWidget):
 
         def sent(_reply: dict[str, Any]) -> None:
             ctx.help_state = "sent"
+            # the hub's event may have reached the view before this reply
+            view = ctx.view
+            self._help_listed = view is not None and ctx.kiosk_id in view.state.help_requests
             self.refresh()
 
         def failed(exc: HubError) -> None:
