@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtGui import QImage
 
-from motcua.demo.counter_tour import take_screenshots
+from motcua.demo.counter_tour import CLIPPED, take_screenshots
 
 
 def test_screenshots_are_taken(qapp: Any, tmp_path: Path) -> None:
@@ -18,3 +18,4 @@ def test_screenshots_are_taken(qapp: Any, tmp_path: Path) -> None:
     for p in paths:
         image = QImage(str(p))
         assert not image.isNull() and image.width() >= 300 and image.height() >= 150, p.name
+    assert CLIPPED == []  # every label and button measured against its own rectangle

@@ -52,7 +52,7 @@ class CounterAction:
 
 
 ACTIONS: dict[str, CounterAction] = {a.name: a for a in (
-    CounterAction("call_next", "counter.call_next", "Gọi tiếp", "Call next", "F1"),
+    CounterAction("call_next", "counter.call_next", "Gọi số tiếp", "Call next", "F1"),
     CounterAction("recall", "counter.recall", "Gọi lại", "Recall", "F2"),
     CounterAction("start", "counter.start", "Bắt đầu", "Start service", "F3"),
     CounterAction("finish", "counter.finish", "Hoàn thành", "Finish", "F4"),

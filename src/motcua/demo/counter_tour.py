@@ -27,6 +27,7 @@ from motcua.hub.server import HubOptions, HubServer
 from motcua.hub.storage.db import HubStore, sqlite_url
 from motcua.link.client import Endpoints, HubClient
 from motcua.paths import SAMPLE_CONFIG
+from motcua.qt.clipping import clipped_texts
 from motcua.qt.link import QtHubLink
 
 log = logging.getLogger(__name__)
@@ -59,13 +60,21 @@ def _wait(app: QApplication, ready: Callable[[], bool], what: str, seconds: floa
     app.processEvents()
 
 
+CLIPPED: list[str] = []
+"""Texts the last :func:`take_screenshots` found cut off ("picture: what")."""
+
+
 def _save(widget: QWidget, path: Path) -> None:
     widget.grab().save(str(path))
+    for clip in clipped_texts(widget):
+        CLIPPED.append(f"{path.name}: {clip}")
+        log.warning("clipped text in %s: %s", path.name, clip)
     log.info("saved %s", path)
 
 
 def take_screenshots(out: Path) -> list[Path]:
     """Play the morning and save the screenshots into ``out``; return their paths."""
+    CLIPPED.clear()
     app = QApplication.instance() or QApplication(["counter-screenshots"])
     assert isinstance(app, QApplication)
     load_fonts()
