@@ -18,8 +18,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import zmq
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from motcua.core import protocol
+from motcua.core.booking import BookingError
 from motcua.core.calendar import business_day, local
 from motcua.core.centre.load import centre_to_dict
 from motcua.core.centre.model import Centre
@@ -27,6 +29,7 @@ from motcua.core.facts import fact_row
 from motcua.core.state import FINAL_STATES, DayState, Event, apply
 from motcua.core.state_snapshot import state_to_dict
 from motcua.hub import health, limits
+from motcua.hub.bookings import HubBookings
 from motcua.hub.domain import policy
 from motcua.hub.domain.engine import Actor, Engine, counter_view, ticket_public
 from motcua.hub.domain.errors import Refusal
@@ -66,6 +69,8 @@ class HubOptions:
     """Issue tickets at any hour (demos, training)."""
     curve_secret_key: bytes | None = None
     """The hub's CURVE secret key; None runs the open mode (see motcua.hub.security)."""
+    booking_key: Ed25519PublicKey | None = None
+    """The province's public key for booking QR codes; None takes typed codes only."""
 
 
 class HubServer:
@@ -77,6 +82,7 @@ class HubServer:
         self.registry = registry or Registry(centre)
         self.clock = clock
         self.engine = Engine(centre, open_all_hours=self.options.open_all_hours)
+        self.bookings = HubBookings(store.engine, self.options.booking_key)
         self._replies: dict[tuple[str, str], StoredReply] = {}
         self._presence: dict[str, float] = {}
         self._stop = threading.Event()
@@ -413,7 +419,7 @@ class HubServer:
                 outgoing.append((identity, stored.ok, cmd.request_id, stored.body))
                 continue
             try:
-                outcome = self.engine.handle(actor, cmd.type, cmd.body, now)
+                outcome = self.engine.handle(actor, cmd.type, self._resolved(cmd), now)
                 ok, body = outcome.ok, outcome.reply
                 for e in outcome.events:
                     day = e.body["day"] if e.type.startswith("day.") else self.engine.state.day
@@ -546,6 +552,23 @@ class HubServer:
                        for t in e.body.get("expired", [])]
             evs = [(e, e.body["day"]) for e in outcome.events]
             self._commit_and_publish(pub, evs, [], {}, expired, [])
+        released = self.engine.handle(Actor("hub", "admin"), "hub.release_bookings", {},
+                                      self.now())
+        if released.events:
+            self._commit_and_publish(pub, [(e, self.engine.state.day) for e in released.events],
+                                     [], {}, [], [])
+
+    def _resolved(self, cmd: protocol.Command) -> dict[str, Any]:
+        """A take with a booking: the booking verified (QR) or looked up (typed code) here,
+        at the boundary, so the pure engine decides from facts (motcua.hub.bookings)."""
+        scanned = cmd.body.get("booking") if cmd.type == "ticket.take" else None
+        if not scanned:
+            return cmd.body
+        try:
+            booking = self.bookings.resolve(str(scanned), self.centre.id)
+        except BookingError as exc:
+            return {**cmd.body, "_booking_error": {"code": exc.code, "vi": exc.vi, "en": exc.en}}
+        return {**cmd.body, "_booking": booking.to_dict()}
 
     # -- queries ---------------------------------------------------------------------
     def _query(self, actor: Actor, cmd: protocol.Command, now: datetime) -> dict[str, Any]:

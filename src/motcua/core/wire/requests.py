@@ -47,6 +47,8 @@ class TicketTake(Request):
     priority: Annotated[str, Meta(max_length=32,
                                   description="priority category code, e.g. \"elderly\"")
                         ] | None = None
+    booking: Annotated[str, Meta(max_length=600, description=(
+        "a booking's QR token (MCB1.…) or its typed code (docs/booking.md)"))] | None = None
 
 
 class TicketCancel(Request):
