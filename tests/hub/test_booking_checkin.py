@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import text
 
 from motcua.core.booking import Booking, sign
 from motcua.hub.storage.db import sqlite_url
@@ -128,3 +129,35 @@ def test_nobody_can_claim_the_booking_category_by_hand(booking_hub: Any) -> None
         with pytest.raises(HubError) as forged:
             kiosk.request("ticket.take", {"field": "A", "_booking": {"code": "X"}})
         assert forged.value.code == "bad_request"
+
+
+def test_the_per_citizen_cap_and_nothing_of_the_card_in_events(
+        tmp_path: Path, centre: Any, clock: Any) -> None:
+    from motcua.core.cccd import citizen_key
+    from motcua.link.client import HubClient
+
+    running = start_hub(centre, sqlite_url(tmp_path / "hub.sqlite"), clock, citizen_cap=2)
+    try:
+        key = citizen_key("079050001234", b"centre secret for the test!!!!!")
+        other = citizen_key("079050009999", b"centre secret for the test!!!!!")
+        with HubClient(running.command, "kiosk-1") as kiosk, \
+                EventWatch(running.endpoints) as watch:
+            for _ in range(2):
+                kiosk.request("ticket.take", {"field": "A", "citizen": key})
+            with pytest.raises(HubError) as e:
+                kiosk.request("ticket.take", {"field": "A", "citizen": key})
+            assert e.value.code == "citizen_cap" and "tối đa 2 số" in e.value.vi
+            kiosk.request("ticket.take", {"field": "B", "citizen": key})  # another field
+            kiosk.request("ticket.take", {"field": "A", "citizen": other})  # another person
+            watch.events.wait_len(4, "four tickets issued")
+            assert all(key not in repr(ev.body) for ev in watch.events.items)
+        running.restart()  # the marks survive a restart
+        with HubClient(running.command, "kiosk-1") as kiosk:
+            with pytest.raises(HubError) as again:
+                kiosk.request("ticket.take", {"field": "A", "citizen": key})
+            assert again.value.code == "citizen_cap"
+        with running.store.engine.connect() as c:  # nor in the outbox that goes upward
+            events = c.execute(text("SELECT * FROM events")).all()
+        assert len(events) >= 4 and key not in repr(events)
+    finally:
+        running.stop()

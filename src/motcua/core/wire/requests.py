@@ -49,6 +49,9 @@ class TicketTake(Request):
                         ] | None = None
     booking: Annotated[str, Meta(max_length=600, description=(
         "a booking's QR token (MCB1.…) or its typed code (docs/booking.md)"))] | None = None
+    citizen: Annotated[str, Meta(pattern="^[0-9a-f]{64}$", description=(
+        "keyed hash of the ID card's number, for the per-citizen cap (docs/privacy.md)"))
+                       ] | None = None
 
 
 class TicketCancel(Request):

@@ -105,3 +105,14 @@ bookings = Table(
 )
 """Bookings of this centre synced down from the province (migration 0003); the pull's
 cursor is ``counters.booking_cursor``."""
+
+citizen_marks = Table(
+    "citizen_marks", metadata,
+    Column("day", String(10), nullable=False),
+    Column("field", String(16), nullable=False),
+    Column("citizen", String(64), nullable=False),
+    Column("ticket", String(32), primary_key=True),
+)
+"""Which ticket of the day went to which citizen key (an HMAC of the ID number under the
+centre's secret), for the per-citizen cap; kept out of events so it never leaves the hub,
+and deleted once the day is over (migration 0003)."""

@@ -1,4 +1,5 @@
-"""Bookings synced down from the provincial server, and the cursor they were pulled with.
+"""Bookings synced down from the provincial server, the cursor they were pulled with, and
+the day's per-citizen marks (keyed hashes of ID numbers, never in events).
 
 Revision ID: 0003
 Revises: 0002
@@ -27,9 +28,19 @@ def upgrade() -> None:
     )
     op.create_index("bookings_day", "bookings", ["day"])
     op.execute("INSERT INTO counters (name, value) VALUES ('booking_cursor', 0)")
+    op.create_table(
+        "citizen_marks",
+        sa.Column("day", sa.String(10), nullable=False),
+        sa.Column("field", sa.String(16), nullable=False),
+        sa.Column("citizen", sa.String(64), nullable=False),
+        sa.Column("ticket", sa.String(32), primary_key=True),
+    )
+    op.create_index("citizen_marks_day", "citizen_marks", ["day", "field", "citizen"])
 
 
 def downgrade() -> None:
+    op.drop_index("citizen_marks_day", "citizen_marks")
+    op.drop_table("citizen_marks")
     op.drop_index("bookings_day", "bookings")
     op.drop_table("bookings")
     op.execute("DELETE FROM counters WHERE name = 'booking_cursor'")
