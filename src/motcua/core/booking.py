@@ -31,7 +31,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 from motcua.core.text import nfc
 
-__all__ = ["Booking", "BookingError", "BookingPolicy", "CheckIn", "new_code", "sign", "verify"]
+__all__ = ["Booking", "BookingError", "BookingPolicy", "CheckIn", "new_code", "peek", "sign",
+           "verify"]
 
 TOKEN_PREFIX = "MCB1"
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
@@ -160,6 +161,19 @@ def verify(token: str, key: Ed25519PublicKey) -> Booking:
         raise BookingError("malformed", "Mã đặt lịch không đúng dạng",
                            "The booking code is malformed")
     return Booking.from_dict(data)
+
+
+def peek(token: str) -> Booking | None:
+    """What a QR token says, WITHOUT checking its signature (the kiosk uses it to know the
+    field before asking the hub, which verifies). None if it is not readable."""
+    parts = token.strip().split(".")
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+        return None
+    try:
+        data = json.loads(_unb64(parts[1]).decode("utf-8"))
+        return Booking.from_dict(data) if isinstance(data, dict) else None
+    except (ValueError, UnicodeDecodeError, BookingError):
+        return None
 
 
 Placement = Literal["booked", "wait_for_window", "normal"]

@@ -42,7 +42,9 @@ class Snapshot(Request):
 class TicketTake(Request):
     """A citizen takes a number."""
 
-    field: Annotated[str, Meta(max_length=16, description="field code, e.g. \"A\"")]
+    field: Annotated[str, Meta(max_length=16, description=(
+        "field code, e.g. \"A\"; may be left out with a booking (its field is used)"))
+                     ] | None = None
     procedure: Annotated[str, Meta(max_length=64)] | None = None
     priority: Annotated[str, Meta(max_length=32,
                                   description="priority category code, e.g. \"elderly\"")

@@ -30,9 +30,7 @@ def check_in(centre_id: str, state: DayState, body: dict[str, Any], now: datetim
              policy: BookingPolicy) -> tuple[dict[str, Any] | None, str | None]:
     """For a ``ticket.take`` body: (the ``booking`` part of the ``ticket.issued`` event, the
     priority category to use), or (None, None) without a booking. Refuses in words."""
-    error = body.get("_booking_error")
-    if error is not None:  # the server could not verify or find it
-        raise refuse(f"booking_{error['code']}", error["vi"], error["en"])
+    refuse_unresolved(body)
     raw = body.get("_booking")
     if raw is None:
         return None, None
@@ -53,6 +51,13 @@ def check_in(centre_id: str, state: DayState, body: dict[str, Any], now: datetim
     if decision.placement == "normal":
         return part, None
     return part, BOOKING_CATEGORY
+
+
+def refuse_unresolved(body: dict[str, Any]) -> None:
+    """The server could not verify or find the booking: say why, before anything else."""
+    error = body.get("_booking_error")
+    if error is not None:
+        raise refuse(f"booking_{error['code']}", error["vi"], error["en"])
 
 
 def refusal(exc: BookingError) -> Refusal:

@@ -29,7 +29,12 @@ from motcua.core.state import (
     apply,
 )
 from motcua.hub.domain import policy
-from motcua.hub.domain.booking import BOOKING_CATEGORY, check_in, due_releases
+from motcua.hub.domain.booking import (
+    BOOKING_CATEGORY,
+    check_in,
+    due_releases,
+    refuse_unresolved,
+)
 from motcua.hub.domain.errors import Refusal, refuse
 from motcua.hub.domain.estimate import estimate_wait_minutes
 
@@ -183,7 +188,10 @@ def _check_role(actor: Actor, kind: str) -> None:
 def _take(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
           p: list[Event]) -> dict[str, Any]:
     centre, s = e.centre, e.state
-    f = centre.field_by_code(str(b.get("field", "")))
+    refuse_unresolved(b)
+    if not b.get("field") and isinstance(b.get("_booking"), dict):
+        b = {**b, "field": b["_booking"].get("field")}  # a typed booking code: its field
+    f = centre.field_by_code(str(b.get("field") or ""))
     if f is None:
         raise refuse("unknown_field", f"Không có lĩnh vực {b.get('field')!r}",
                      f"Unknown field {b.get('field')!r}")
