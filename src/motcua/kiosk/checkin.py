@@ -1,10 +1,10 @@
 """What the kiosk's 2D scanner reads: a booking's QR code or the chip ID card's QR code.
 
-The scanner is a USB (or serial) barcode reader in keyboard mode: it "types" what it read
-very fast and ends with Enter. :class:`ScanCatcher` tells it from a person at the
-on-screen keyboard by the speed of the keys (a person cannot type 8 keys 40 ms apart) and
-only when no text box has the focus — in the booking screen's code box the scanned text
-simply lands in the box.
+The scanner is a USB barcode reader in keyboard mode: it "types" what it read and ends
+with Enter. A kiosk has no physical keyboard (citizens use the on-screen one, which sends
+no key events), so key events that arrive while no text box has the focus are the
+scanner's; :class:`ScanCatcher` collects them into one scan. In the booking screen's code
+box the scanned text simply lands in the box.
 
 * ``MCB1.…`` → a booking: the kiosk opens the booking screen and sends it at once;
 * an ID card → :func:`read_card`: what the kiosk keeps for this citizen is whether they
@@ -26,8 +26,9 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from motcua.core.booking import TOKEN_PREFIX
 from motcua.core.cccd import ELDERLY_AGE, citizen_key, parse_card
 
-SCAN_GAP_S = 0.06
-"""Keys closer than this belong to one scan (scanners type a key every few ms)."""
+SCAN_GAP_S = 1.0
+"""A pause longer than this starts a new scan (a scanner types a key every few ms; the
+margin is for a kiosk busy drawing), so a half-read code never joins the next one."""
 MIN_SCAN_LENGTH = 8
 
 

@@ -55,6 +55,10 @@ class TicketTake(Request):
         "keyed hash of the ID card's number, for the per-citizen cap (docs/privacy.md)"))
                        ] | None = None
 
+    def __post_init__(self) -> None:
+        if self.field is None and self.booking is None:  # a booking brings its own field
+            raise ValueError("Thiếu khoá bắt buộc 'field' / Missing required key 'field'")
+
 
 class TicketCancel(Request):
     ticket: TicketRef
