@@ -66,13 +66,23 @@ def _hub(args: argparse.Namespace) -> int:
         keys_dir = Path(args.keys_dir or data / "keys")
         secret = read_key(keys_dir / "hub.key_secret")
         keys_file = keys_dir / "devices.json"
+    booking_key = None
+    if args.booking_key:
+        from motcua.core.booking import BookingError, load_public_key
+        from motcua.startup import StartupError
+
+        try:
+            booking_key = load_public_key(Path(args.booking_key))
+        except BookingError as exc:
+            raise StartupError(exc.vi, exc.en) from None
     options = HubOptions(f"tcp://{args.bind}:{args.command_port}",
                          f"tcp://{args.bind}:{args.event_port}",
-                         open_all_hours=args.open_all_hours, curve_secret_key=secret)
+                         open_all_hours=args.open_all_hours, curve_secret_key=secret,
+                         booking_key=booking_key)
     server = HubServer(centre, store, options, registry=Registry(centre, keys_file))
     sync = None
     if args.province:
-        sync = _start_sync(args, store)
+        sync = _start_sync(args, store, server)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -98,7 +108,7 @@ def _hub(args: argparse.Namespace) -> int:
     return 0
 
 
-def _start_sync(args: argparse.Namespace, store: Any) -> Any:
+def _start_sync(args: argparse.Namespace, store: Any, server: Any) -> Any:
     """Send the outbox upward. Under CURVE the hub pins the province's key and uses its
     own sync key pair (made on first use; give its public key to the province)."""
     from motcua.hub.security import read_key, write_key_pair
@@ -116,8 +126,10 @@ def _start_sync(args: argparse.Namespace, store: Any) -> Any:
               f"{own_pub.decode()}", flush=True)
     else:
         logging.getLogger(__name__).warning("sync to the province WITHOUT CURVE (no --province-key)")
+    # The same link brings the centre's bookings down (docs/booking.md).
     client = SyncClient(store, args.province, server_public_key=server_key,
-                        client_secret_key=own_sec, client_public_key=own_pub)
+                        client_secret_key=own_sec, client_public_key=own_pub,
+                        bookings=server.bookings, site=server.centre.id)
     client.start()
     return client
 
@@ -239,6 +251,9 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--province", default=None, help="tcp://host:5580 của máy chủ tỉnh / provincial server")
     h.add_argument("--province-key", default=None,
                    help="khoá công khai của máy chủ tỉnh / the province's public key file")
+    h.add_argument("--booking-key", default=None,
+                   help="khoá kiểm tra mã QR đặt lịch của tỉnh (booking.pub) / the province's "
+                        "booking key")
 
     d = sub.add_parser("demo", help="chạy trung tâm mẫu / run the sample centre")
     d.add_argument("--out", default="demo-output", help="nơi lưu ảnh chụp và vé / screenshots and tickets")
