@@ -19,6 +19,23 @@ from tests.support.hubs import ROOT, RunningHub, start_hub
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long drills (``@pytest.mark.slow``) first: the workers start them at once and share
+    the short tests out meanwhile, instead of one worker finishing a drill alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _keep_pytest_logging() -> Iterator[None]:
+    """Programs called in-process (``motcua.cli.main([...])``) leave logging as pytest set
+    it (caplog, live logs); the real set-up is tested on programs in their own process."""
+    from motcua import logs
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(logs, "setup_logging", lambda verbosity=0: None)
+        yield
+
+
 @pytest.fixture(scope="session")
 def centre() -> Any:
     from motcua.core.centre.load import load_centre

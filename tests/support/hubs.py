@@ -115,7 +115,8 @@ class HubProcess:
     """``motcua hub`` in its own process, as a centre runs it; ready once it says so.
 
     ``program`` is the command that starts motcua (default: this interpreter's
-    ``-m motcua.cli``; a hub-only install passes its own ``motcua`` script).
+    ``-m motcua.cli``; a hub-only install passes its own ``motcua`` script);
+    ``global_args`` go before ``hub`` (``-v``), ``args`` after it.
     """
 
     READY = "motcua hub:"
@@ -123,11 +124,13 @@ class HubProcess:
 
     def __init__(self, data: Path, command_port: int, event_port: int, *,
                  program: Sequence[str] | None = None, args: Sequence[str] = (),
+                 global_args: Sequence[str] = (),
                  env: dict[str, str] | None = None, timeout: float = 30.0) -> None:
         self.command_port, self.event_port = command_port, event_port
         self.command = f"tcp://127.0.0.1:{command_port}"
         self.events = f"tcp://127.0.0.1:{event_port}"
-        cmd = [*(program or (sys.executable, "-m", "motcua.cli")), "hub", "--data", str(data),
+        cmd = [*(program or (sys.executable, "-m", "motcua.cli")), *global_args, "hub",
+               "--data", str(data),
                "--open-all-hours", "--command-port", str(command_port),
                "--event-port", str(event_port),
                "--config", str(ROOT / "config" / "centre.toml"), *args]

@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
 
 from tests.support.hubs import ROOT
+
+pytestmark = pytest.mark.slow  # a long drill: started first, beside the short tests
 
 
 def test_demo_walks_a_citizen_through_the_centre_offscreen(tmp_path: Path) -> None:
