@@ -18,6 +18,9 @@ from tests.support.hubs import ROOT, RunningHub, start_hub
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# One Chromium for the whole run (web screens): fixtures browser, page, phone_page.
+pytest_plugins = ["tests.support.browser"]
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Long drills (``@pytest.mark.slow``) first: the workers start them at once and share

@@ -15,7 +15,7 @@ __all__ = ["EXTRA_OF_PROGRAM", "missing_extra"]
 EXTRA_OF_PROGRAM: Final[dict[str, str]] = {
     "hub": "hub", "keys": "hub", "simulate": "hub", "take": "hub", "open": "hub",
     "call": "hub", "act": "hub", "queue": "hub", "do": "hub", "tail": "hub",
-    "voice": "hub", "printer": "printer", "kiosk": "kiosk", "display": "display",
+    "voice": "hub", "drill": "hub", "printer": "printer", "kiosk": "kiosk", "display": "display",
     "counter": "counter", "rating": "rating", "live": "manager", "report": "reports",
     "province": "province", "demo": "all",
 }
@@ -24,6 +24,7 @@ EXTRA_OF_PROGRAM: Final[dict[str, str]] = {
 THIRD_PARTY: Final[frozenset[str]] = frozenset({
     "PySide6", "shiboken6", "serial", "escpos", "PIL", "qrcode", "barcode", "usb",
     "openpyxl", "matplotlib", "numpy", "psycopg", "zmq", "sqlalchemy", "alembic",
+    "fastapi", "starlette", "uvicorn", "jinja2", "argon2", "msgspec",
 })
 """Top-level modules that come from an extra (or the core) and may be missing."""
 

@@ -13,41 +13,9 @@ from zmq.auth.thread import ThreadAuthenticator
 
 from motcua.core import protocol
 from motcua.hub import keys_cli
-from motcua.hub.security import Registry, read_key
-from motcua.hub.server import HubOptions, HubServer
-from motcua.hub.storage.db import HubStore, sqlite_url
 from motcua.link import client as link_client
 from motcua.link.client import ClientKeys, Endpoints, HubClient, HubError
-from tests.support.wait import EventWatch, LogWatch
-
-
-@pytest.fixture
-def secure_hub(tmp_path: Path, centre, clock):  # type: ignore[no-untyped-def]
-    keys = tmp_path / "keys"
-    keys_cli.init(keys)
-    for dev, role, counter, kiosk in [("kiosk-1", "kiosk", None, None),
-                                      ("counter-1", "counter", 1, None),
-                                      ("rating-1", "rating", 1, None),
-                                      ("display-hall", "display", None, None)]:
-        keys_cli.enrol(keys, dev, role, counter, kiosk, keys / "devices" / dev)
-    store = HubStore(sqlite_url(tmp_path / "hub.sqlite"), site_id=centre.id)
-    server = HubServer(centre, store, HubOptions("tcp://127.0.0.1:*", "tcp://127.0.0.1:*",
-                                                 curve_secret_key=read_key(keys / "hub.key_secret")),
-                       registry=Registry(centre, keys / "devices.json"), clock=clock)
-    server.start()
-    clients: list[HubClient] = []
-
-    def client(dev: str, key_dir: Path | None = None, **kw) -> HubClient:  # type: ignore[no-untyped-def]
-        k = ClientKeys.from_dir(key_dir or keys / "devices" / dev, dev)
-        c = HubClient(f"tcp://127.0.0.1:{server.command_port}", dev, keys=k, **kw)
-        clients.append(c)
-        return c
-
-    yield server, keys, client
-    for c in clients:
-        c.close()
-    server.stop()
-    store.close()
+from tests.support.wait import EventWatch
 
 
 def test_enrolled_devices_work_under_curve(secure_hub) -> None:  # type: ignore[no-untyped-def]
@@ -114,14 +82,11 @@ def test_revoking_a_key_stops_an_open_session(secure_hub) -> None:  # type: igno
     server, keys, client = secure_hub
     kiosk = client("kiosk-1")
     kiosk.request("ticket.take", {"field": "A"})  # the session is open and authenticated
-    with LogWatch("motcua.hub.security") as lines:
-        assert keys_cli.revoke(keys, "kiosk-1") == 0
-        lines.wait_for("device keys reloaded")  # the hub reloads the allow-list on its tick
+    assert keys_cli.revoke(keys, "kiosk-1") == 0  # returns once the hub has it in force
     taken = server.engine.state.last_number["A"]
-    for _ in range(2):
-        with pytest.raises(HubError) as err:
-            kiosk.request("ticket.take", {"field": "A"}, retries=0)
-        assert err.value.code == "not_authorised"
+    with pytest.raises(HubError) as err:  # the very next request, same socket
+        kiosk.request("ticket.take", {"field": "A"}, retries=0)
+    assert err.value.code == "not_authorised"
     assert server.engine.state.last_number["A"] == taken
 
 
@@ -242,5 +207,5 @@ def test_the_hub_sets_its_domain_and_never_allows_any(secure_hub) -> None:  # ty
 
 def test_protocol_constant_names_match_the_documentation() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text("utf-8")
-    for kind in protocol.SCHEMAS:
+    for kind in protocol.REQUESTS:
         assert f"`{kind}" in doc or kind.split(".")[1] in doc, kind
