@@ -132,18 +132,18 @@ def start_hub(centre: Any, db_url: str, clock: Any, command_port: int = 0,
 
 
 def stop_hub(server: Any, store: Any) -> None:
-    """Stop an in-process hub, also when its loop is stuck in a blocking send (finding F2).
-
-    A stuck loop never sees the stop flag; terminating its ZeroMQ context makes the
-    blocked call return (ETERM) so the thread ends instead of outliving the test.
-    """
-    server._stop.set()
-    server._wake()  # as HubServer.stop does: never wait out a poll
-    server._thread.join(3)
-    if server._thread.is_alive():
-        server.ctx.term()
-        server._thread.join(10)
-    else:
+    """Stop an in-process hub (also one already stopped), even when its loop is stuck in a
+    blocking send (finding F2): terminating its ZeroMQ context makes the blocked call
+    return (ETERM) so the thread ends instead of outliving the test."""
+    thread = server._thread
+    if thread is not None and thread.is_alive() and not server.ctx.closed:
+        server._stop.set()
+        server._wake()  # as HubServer.stop does: never wait out a poll
+        thread.join(3)
+        if thread.is_alive():
+            server.ctx.term()
+            thread.join(10)
+    if not server.ctx.closed:
         server.stop()
     store.close()
 

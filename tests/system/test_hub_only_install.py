@@ -20,7 +20,8 @@ import pytest
 from motcua.link.client import HubClient
 from tests.support.hubs import ROOT, HubProcess, free_port
 
-pytestmark = pytest.mark.slow
+# pip resolves the hub's dependencies from its cache and index: minutes on a busy machine.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 PYTHON = Path(os.environ.get("MOTCUA_TEST_PYTHON", "/root/.pyenv/versions/3.12.1/bin/python"))
 """A plain CPython 3.12 (not the development venv) to make the fresh environment from."""
