@@ -90,16 +90,17 @@ def test_revoking_a_key_stops_an_open_session(secure_hub) -> None:  # type: igno
     assert server.engine.state.last_number["A"] == taken
 
 
-def _watch(server, keys: Path, device: str) -> EventWatch:  # type: ignore[no-untyped-def]
+def _watch(server, keys: Path, device: str, **follower) -> EventWatch:  # type: ignore[no-untyped-def]
     return EventWatch(Endpoints(f"tcp://127.0.0.1:{server.command_port}",
                                 f"tcp://127.0.0.1:{server.event_port}"), device,
-                      keys=ClientKeys.from_dir(keys / "devices" / device, device))
+                      keys=ClientKeys.from_dir(keys / "devices" / device, device), **follower)
 
 
 def test_a_following_device_learns_it_was_revoked(secure_hub, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     server, keys, _client = secure_hub
     monkeypatch.setattr(link_client, "PRESENCE_PING_S", 0.2)  # the board pings often
-    with _watch(server, keys, "display-hall") as board:
+    # The board hears nothing more once revoked (lost after 1 s), then asks the hub.
+    with _watch(server, keys, "display-hall", lost_after=1.0) as board:
         assert board.refusals == []
         keys_cli.revoke(keys, "display-hall")
         board.refusals.wait_for(lambda refused: refused, "the board told it is refused")
