@@ -252,6 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default="demo-output", help="nơi lưu ảnh chụp và vé / screenshots and tickets")
     d.add_argument("--seconds", type=float, default=0, help="dừng sau N giây / stop after N seconds (0 = run)")
     d.add_argument("--speed", type=float, default=0, help="chạy ngày mô phỏng nhanh gấp N lần / simulated day speed")
+    d.add_argument("--exit-after-tour", action="store_true",
+                   help="không màn hình: dừng khi tham quan xong / offscreen: stop once the "
+                        "tour is done (tests, CI)")
     d.add_argument("--screens", choices=("kiosk", "counter", "display", "rating", "live"),
                    default=None, help="chỉ chụp ảnh màn hình một chương trình vào --out / "
                    "only save one program's documentation pictures into --out")
