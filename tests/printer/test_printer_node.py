@@ -28,6 +28,7 @@ from motcua.printer.node import PrinterNode, ticket_print
 from motcua.printer.render import decode_text, render
 from motcua.printer.virtual import PtyServer, TcpServer, VirtualLink, VirtualPrinter, VirtualState
 from tests.support.hubs import free_port, start_hub
+from tests.support.twins import TWIN_STATUS_S
 from tests.support.wait import EventWatch, Signal, wait_until
 
 DEADLINE_S = 8.0
@@ -123,10 +124,8 @@ def rig(request: pytest.FixtureRequest, hub: Any, tmp_path: Path) -> Iterator[Ri
     else:
         server = TcpServer(printer)
         link = NetworkLink(server.host, server.port)
-    # The twin answers status queries from a thread of this (busy) test process, not from
-    # its own firmware: give it a second where a real printer needs milliseconds.
     node = PrinterNode(_endpoints(hub), "printer-1",
-                       printer=TicketPrinter(link, "tcvn3", status_timeout=1.0),
+                       printer=TicketPrinter(link, "tcvn3", status_timeout=TWIN_STATUS_S),
                        poll_status_s=0.1)
     events: list[tuple[str, dict[str, Any]]] = []
     watcher = EventFollower(_endpoints(hub), "display-hall",
