@@ -23,8 +23,18 @@ from tests.support.hubs import ROOT, HubProcess, free_port
 # pip resolves the hub's dependencies from its cache and index: minutes on a busy machine.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
-PYTHON = Path(os.environ.get("MOTCUA_TEST_PYTHON", "/root/.pyenv/versions/3.12.1/bin/python"))
-"""A plain CPython 3.12 (not the development venv) to make the fresh environment from."""
+def _plain_python() -> Path:
+    """A plain CPython 3.12+ (not the development venv) to make the fresh environment from:
+    ``MOTCUA_TEST_PYTHON``, else pyenv's 3.12.1, else the interpreter the venv was made from."""
+    for candidate in (os.environ.get("MOTCUA_TEST_PYTHON"),
+                      "/root/.pyenv/versions/3.12.1/bin/python",
+                      str(Path(sys.base_prefix) / "bin" / "python3")):
+        if candidate and Path(candidate).exists():
+            return Path(candidate)
+    raise AssertionError("no plain Python 3.12 found (set MOTCUA_TEST_PYTHON)")
+
+
+PYTHON = _plain_python()
 
 
 def _run(*cmd: str | Path, timeout: float = 600) -> str:
@@ -36,7 +46,6 @@ def _run(*cmd: str | Path, timeout: float = 600) -> str:
 
 
 def test_a_hub_only_install_starts_the_hub_without_qt(tmp_path: Path) -> None:
-    assert PYTHON.exists(), f"no plain Python 3.12 at {PYTHON} (set MOTCUA_TEST_PYTHON)"
     wheels = tmp_path / "wheels"
     _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
          "-w", wheels, ROOT)
