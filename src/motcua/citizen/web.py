@@ -20,8 +20,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from motcua.citizen.notifier import PhoneError
 from motcua.citizen.service import CitizenService
+from motcua.core.phone import PhoneError
 from motcua.web.app import WebSettings, create_app, error_response
 from motcua.web.sse import sse_response
 from motcua.web.templating import make_templates
