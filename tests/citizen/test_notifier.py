@@ -13,8 +13,8 @@ from motcua.citizen.outbox import Message, NotifyStore
 from motcua.citizen.senders import HttpSms, SendError, ZaloZns
 from motcua.core.state import DayState
 from motcua.link.client import Endpoints, EventFollower
-from tests.support.drills import wait_until
 from tests.support.http_receiver import HttpReceiver, http_receiver
+from tests.support.wait import wait_until
 
 
 def test_phone_numbers_are_checked_in_words() -> None:

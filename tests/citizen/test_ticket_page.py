@@ -19,8 +19,8 @@ from motcua.core.ticket_page import page_token, page_url
 from motcua.link.client import Endpoints
 from motcua.web.app import WebSettings
 from tests.support.browser import LiveServer
-from tests.support.drills import wait_until
 from tests.support.http_receiver import http_receiver
+from tests.support.wait import wait_until
 
 SECRET = b"page secret of the test centre!!"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "images"

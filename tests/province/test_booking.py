@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -22,11 +23,13 @@ from motcua.province.booking.service import BookingService, day_slots
 from motcua.province.booking.store import BookingStore, SiteRules
 from motcua.web import WebSettings
 from tests.support.browser import LiveServer
-from tests.support.province_data import NOW, PG_URL
+from tests.support.province import PG_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = Ed25519PrivateKey.generate()
 TUESDAY = date(2025, 11, 25)
+NOW = datetime(2025, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+"""Monday 24/11/2025 10:00 in Hồ Chí Minh City."""
 
 
 @pytest.fixture(scope="module")

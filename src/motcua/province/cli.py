@@ -232,17 +232,12 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("allow", help="cho phép một hub / allow a hub key")
     a.add_argument("--keys", required=True)
     a.add_argument("--site", required=True)
-<<<<<<< HEAD
-=======
-    from motcua.province.booking.cli import add_parsers as add_booking_parsers
-    from motcua.province.web.cli import add_parsers
-
-    add_parsers(sub)
-    add_booking_parsers(sub)
->>>>>>> 52af6f6 (Online booking on the provincial server: slots cut from each centre's opening sessions, per-slot and per-person limits under a slot lock, Ed25519-signed codes with a downloadable QR, cancel with code and phone, a JSON API, attempts limited per address and phone, and the cursor hubs pull bookings with; motcua province booking keygen|site|serve)
     a.add_argument("--public-key", required=True,
                    help="khoá Z85 của hub; dùng --public-key=KHOÁ nếu khoá bắt đầu bằng '-' / "
                         "the hub's Z85 key; write --public-key=KEY when it starts with '-'")
+    from motcua.province.booking.cli import add_parsers as add_booking_parsers
+
+    add_booking_parsers(sub)
     return p
 
 
@@ -252,22 +247,12 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # --help, or a usage error already printed by argparse
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
-<<<<<<< HEAD
     if getattr(args, "verbose", False):  # logging itself is set up by ``motcua`` (motcua.logs)
         logging.getLogger("motcua").setLevel(logging.DEBUG)
-=======
-    logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False)
-                        else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
-                        "%(message)s")
     if args.command == "booking":
         from motcua.province.booking.cli import run as run_booking
 
         return run_booking(args)
-    if args.command in ("user", "site", "web"):
-        from motcua.province.web.cli import run
-
-        return run(args)
->>>>>>> 52af6f6 (Online booking on the provincial server: slots cut from each centre's opening sessions, per-slot and per-person limits under a slot lock, Ed25519-signed codes with a downloadable QR, cancel with code and phone, a JSON API, attempts limited per address and phone, and the cursor hubs pull bookings with; motcua province booking keygen|site|serve)
     handlers = {"serve": _cmd_serve, "keys": _cmd_keys, "allow": _cmd_allow}
     try:
         return handlers[args.command](args)

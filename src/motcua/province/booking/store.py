@@ -22,14 +22,9 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from motcua.core.booking import Booking
-<<<<<<< HEAD
 from motcua.core.centre.load import centre_from_dict
 from motcua.core.centre.model import Centre
 from motcua.core.centre.snapshot import centre_to_dict
-=======
-from motcua.core.centre.model import Centre
-from motcua.core.centre.snapshot import centre_from_dict, centre_to_dict
->>>>>>> 52af6f6 (Online booking on the provincial server: slots cut from each centre's opening sessions, per-slot and per-person limits under a slot lock, Ed25519-signed codes with a downloadable QR, cancel with code and phone, a JSON API, attempts limited per address and phone, and the cursor hubs pull bookings with; motcua province booking keygen|site|serve)
 
 
 @dataclass(frozen=True)
