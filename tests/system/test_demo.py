@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
 
 from tests.support.hubs import ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(360)]  # a long drill: started first
 
 
 def test_demo_walks_a_citizen_through_the_centre_offscreen(tmp_path: Path) -> None:
@@ -18,9 +21,9 @@ def test_demo_walks_a_citizen_through_the_centre_offscreen(tmp_path: Path) -> No
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("DISPLAY", None)
     run = subprocess.run(
-        [sys.executable, "-m", "motcua.cli", "demo", "--out", str(tmp_path), "--seconds", "32",
-         "--speed", "60"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=150)
+        [sys.executable, "-m", "motcua.cli", "demo", "--out", str(tmp_path), "--seconds", "240",
+         "--speed", "60", "--exit-after-tour"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     (out,) = [p for p in tmp_path.iterdir() if p.is_dir()]  # this run's own folder
     said = run.stdout

@@ -145,11 +145,13 @@ def run_demo(args: argparse.Namespace) -> int:
     shots = QTimer()
     shots.timeout.connect(lambda: demo.screenshot("run"))
     if offscreen:
-        def tour_done() -> None:
+        def toured() -> None:
             print(_tour_summary(demo), flush=True)
             shots.start(int(at_speed.SHOT_SECONDS * 1000))
+            if getattr(args, "exit_after_tour", False):
+                stop.set()
 
-        _tour(demo, app, on_done=tour_done)
+        _tour(demo, app, on_done=toured)
     app.exec()
     shots.stop()
     if offscreen:
@@ -222,66 +224,87 @@ def _open_windows(demo: Demo, endpoints: Any, offscreen: bool) -> None:
     demo.windows = windows
 
 
+STEP_LIMIT_S = 30.0
+"""How long one tour step may take on a busy machine before the tour goes on regardless."""
+
+
 def _tour(demo: Demo, app: Any, on_done: Callable[[], None]) -> None:
     """Offscreen: walk one citizen through the centre, screenshotting each step.
 
-    Each step waits (up to :data:`STEP_PATIENCE` seconds) until the one before it has
-    taken effect: beside a simulated day the hub may take a moment to answer, and a
-    call sent before the sign-in is answered would be refused.
+    Each step waits until it can run (``ready``) and until its effect is there (``done``:
+    the kiosk shows the next screen, or the hub's answer came back as an event), so the
+    pictures are right however busy the machine is; then the windows are photographed.
     """
     from PySide6.QtCore import QTimer
 
     w = demo.windows
+    kiosk, desk, tablet = w["kiosk"], w["counter1"], w["rating1"]
 
-    def counter() -> Any:
-        return w["counter1"].panel
+    def seq() -> int:
+        views = [lk.view for lk in demo.links]
+        return min((v.seq for v in views if v is not None), default=-1)
 
-    steps: list[tuple[float, str, Callable[[], bool], Callable[[], None]]] = [
-        (3.0, "home", lambda: True, lambda: None),
-        (1.5, "field", lambda: True, lambda: w["kiosk"].choose_field("A")),
-        (1.5, "procedure", lambda: True, lambda: w["kiosk"].choose_procedure("A.1")),
-        (1.5, "confirm", lambda: True, lambda: w["kiosk"].show_screen("confirm")),
-        (1.5, "ticket", lambda: True, lambda: w["kiosk"].take()),
-        (1.5, "sign-in", lambda: w["kiosk"].current_screen() == "result",
-         lambda: _sign_in(w["counter1"], TOUR_OFFICER)),
-        (1.5, "called", lambda: bool(w["counter1"].signed_in),
-         lambda: w["counter1"].trigger("call_next")),
-        (1.5, "finished", lambda: counter() is not None and counter().current is not None,
-         lambda: w["counter1"].trigger("finish")),
-        (1.5, "rated", lambda: counter() is not None and counter().current is None,
-         lambda: w["rating1"].press_level(w["rating1"].link.view.centre.rating_scale[0].value)),
+    def always() -> bool:
+        return True
+
+    def screen(name: str) -> Callable[[int], bool]:
+        return lambda _before: bool(kiosk.current_screen() == name)
+
+    def answered(before: int) -> bool:  # an event came back and every window has it
+        return seq() > before
+
+    Step = tuple[str, Callable[[], bool], Callable[[], object], Callable[[int], bool]]
+    steps: list[Step] = [
+        ("home", lambda: all(lk.view is not None for lk in demo.links), lambda: None,
+         lambda _b: True),
+        ("field", always, lambda: kiosk.choose_field("A"), screen("procedures")),
+        ("procedure", always, lambda: kiosk.choose_procedure("A.1"), screen("documents")),
+        ("confirm", always, lambda: kiosk.show_screen("confirm"), screen("confirm")),
+        ("ticket", always, kiosk.take, lambda b: screen("result")(b) and answered(b)),
+        # counter 1 is the tour's: a simulated day (--speed) staffs the others
+        ("sign-in", lambda: bool(desk.connected and desk.officer_names),
+         lambda: _sign_in(desk, TOUR_OFFICER), lambda _b: bool(desk.signed_in)),
+        ("called", always, lambda: desk.trigger("call_next"),
+         lambda _b: desk.panel is not None and desk.panel.current is not None),
+        ("finished", always, lambda: desk.trigger("finish"),
+         lambda _b: desk.panel is not None and desk.panel.current is None),
+        ("rated", always, lambda: tablet.press_level(
+            tablet.link.view.centre.rating_scale[0].value), answered),
     ]
+    tick_ms, settle_ms = 100, 400
 
-    def run_step(index: int, waited: float = 0.0) -> None:
-        if index >= len(steps):
-            QTimer.singleShot(1500, on_done)
+    def wait(cond: Callable[[], bool], then: Callable[[], None], label: str,
+             waited: float = 0.0) -> None:
+        if cond() or waited >= STEP_LIMIT_S:
+            if waited >= STEP_LIMIT_S:
+                log.warning("demo step %s: still not there after %.0f s", label, waited)
+            then()
             return
-        pause, label, ready, action = steps[index]
-        try:
-            is_ready = ready()
-        except Exception:
-            is_ready = False
-        if not is_ready and waited < STEP_PATIENCE:
-            QTimer.singleShot(200, lambda: run_step(index, waited + 0.2))
+        QTimer.singleShot(tick_ms, lambda: wait(cond, then, label, waited + tick_ms / 1000))
+
+    def run(index: int) -> None:
+        if index == len(steps):
+            on_done()
             return
-        try:
-            action()
-        except Exception:
-            log.exception("demo step %s failed", label)
+        label, ready, action, done = steps[index]
 
-        def shoot_and_go_on() -> None:
-            # taken before the next step runs, so each picture shows its own step
-            demo.screenshot(label)
-            nxt = steps[index + 1][0] if index + 1 < len(steps) else 0.0
-            QTimer.singleShot(int(max(0.0, nxt - 0.9) * 1000), lambda: run_step(index + 1))
+        def act() -> None:
+            before = seq()
+            try:
+                action()
+            except Exception:
+                log.exception("demo step %s failed", label)
 
-        QTimer.singleShot(900, shoot_and_go_on)
+            def shoot() -> None:
+                demo.screenshot(label)  # before the next step runs: each picture is its own
+                run(index + 1)
 
-    QTimer.singleShot(int(steps[0][0] * 1000), lambda: run_step(0))
+            # A moment for the windows to paint what they just received.
+            wait(lambda: done(before), lambda: QTimer.singleShot(settle_ms, shoot), label)
 
+        wait(ready, act, label)
 
-STEP_PATIENCE = 15.0
-"""Seconds a tour step waits for the one before it to take effect."""
+    QTimer.singleShot(0, lambda: run(0))
 
 
 TOUR_OFFICER = "cb01"

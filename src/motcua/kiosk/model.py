@@ -164,6 +164,10 @@ class Flow:
     estimate: dict[str, Any] | None = None
     """The hub's ``ticket.estimate`` answer for this choice (``estimate_minutes``,
     ``estimate_note``, ``closes_at``): the confirm screen warns from it before taking."""
+    booking: str | None = None
+    """A booking's QR token or typed code (the booking screen)."""
+    citizen: str | None = None
+    """Keyed hash of the citizen's ID number, from a scanned ID card (per-citizen cap)."""
 
 
 @dataclass
@@ -183,6 +187,8 @@ class Context:
     """Large text and high contrast (access.py), until the kiosk is left idle."""
     help_state: str | None = None
     """This citizen's help request: None, ``sent``, ``coming`` or ``failed``."""
+    card_note: str = ""
+    """What the kiosk tells the citizen after a scan (ID card read, or why not)."""
 
     @property
     def centre(self) -> Centre | None:

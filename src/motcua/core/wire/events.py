@@ -65,6 +65,16 @@ class TicketIssued(EventData):
         description="no_counter_open, beyond_closing, or null")] = None
     closes_at: Annotated[str | None, Meta(
         description='today\'s closing time "HH:MM", null on a closed day')] = None
+    booking: Annotated[dict[str, Any] | None, Meta(
+        description="check-in of a booked citizen: code, start, placement, not_before")] = None
+
+
+class WindowOpened(EventData):
+    """An early booked citizen's window opened: the ticket joins its field's queue."""
+
+    ticket: TicketId
+    label: Label
+    field: str
 
 
 class TicketAtCounter(EventData):
@@ -169,6 +179,7 @@ EVENTS: dict[str, type[EventData]] = {
     "day.opened": DayOpened,
     "day.closed": DayClosed,
     "ticket.issued": TicketIssued,
+    "ticket.window_opened": WindowOpened,
     "ticket.called": TicketCalled,
     "ticket.recalled": TicketAtCounter,
     "ticket.serving": TicketAtCounter,
