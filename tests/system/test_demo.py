@@ -34,7 +34,7 @@ def test_demo_walks_a_citizen_through_the_centre_offscreen(tmp_path: Path) -> No
     assert run.stderr == ""
     for noise in ("propagateSizeHints", "alembic", "INFO", "WARNING", "Warning"):
         assert noise not in said, noise
-    assert "alembic" in (out / "demo.log").read_text(encoding="utf-8")
+    assert "motcua.printer.node INFO" in (out / "demo.log").read_text(encoding="utf-8")
     # the report of the simulated day, its charts in the day's own hours
     assert (out / "report" / "bao-cao.xlsx").stat().st_size > 1000
     assert len(list((out / "report").glob("*.png"))) == 3

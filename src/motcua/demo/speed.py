@@ -118,12 +118,16 @@ def quiet_console(log_file: Path) -> None:
     """Everything logged goes to ``log_file``; the console shows errors only (the demo
     prints its own progress lines)."""
     root = logging.getLogger()
+    ours = logging.getLogger("motcua")
+    if ours.getEffectiveLevel() > logging.INFO:
+        ours.setLevel(logging.INFO)  # the log file gets what the programs do (motcua.logs
+        # keeps libraries at warnings)
     for handler in list(root.handlers):
         if isinstance(handler, logging.StreamHandler) and not isinstance(
                 handler, logging.FileHandler):
             handler.setLevel(logging.ERROR)
     to_file = logging.FileHandler(log_file, encoding="utf-8")
     to_file.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    to_file.setLevel(logging.DEBUG if root.level <= logging.DEBUG else logging.INFO)
+    to_file.setLevel(logging.DEBUG if ours.level <= logging.DEBUG else logging.INFO)
     root.addHandler(to_file)
     logging.captureWarnings(True)  # a library's DeprecationWarning goes to the log too

@@ -59,7 +59,7 @@ log = logging.getLogger(__name__)
 RENDER_MS = 150
 STAFF_MS = 5000
 START_TIMEOUT_MS = 4500
-DEVICE_COLUMNS = 4
+DEVICE_COLUMNS = 5
 CALL_LINES = 6
 LONG_WAIT_MINUTES = 30
 """A longest wait at or above this shows in red."""
