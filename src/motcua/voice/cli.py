@@ -1,6 +1,6 @@
 """``motcua voice``: read numbers, render a call to WAV, generate the clip set.
 
-    motcua voice words 1025 [--south] [--digits] [--bon]
+    motcua voice words 1025 [--south] [--digits] [--bon | --tu]
     motcua voice render --number A025 --counter 3 -o call.wav [--south] [--digits]
                         [--clips DIR] [--repeats N] [--no-chime] [--template T] [--play]
     motcua voice clips [--out DIR] [--force] [--voice vi-vn-x-south]
@@ -20,7 +20,7 @@ from motcua.core.centre.model import Announcement
 from motcua.voice.announce import build_call
 from motcua.voice.clips import ClipSet, default_clip_dir, generate_default_clips
 from motcua.voice.errors import VoiceError
-from motcua.voice.numbers import digits, ticket_words, words
+from motcua.voice.numbers import digits, parse_spoken, ticket_words, words
 from motcua.voice.player import SilentSink, detect_sink
 from motcua.voice.render import render
 
@@ -62,15 +62,19 @@ def _parser() -> argparse.ArgumentParser:
 def _reading_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--south", action="store_true", help="giọng Nam: ngàn, lẻ / southern")
     p.add_argument("--digits", action="store_true", help="đọc từng chữ số / digit by digit")
-    p.add_argument("--bon", action="store_true", help="24 = hai mươi bốn (not tư)")
+    four = p.add_mutually_exclusive_group()
+    four.add_argument("--bon", dest="four_as_tu", action="store_const", const=False,
+                      help="24 = hai mươi bốn (mặc định giọng Nam / southern default)")
+    four.add_argument("--tu", dest="four_as_tu", action="store_const", const=True,
+                      help="24 = hai mươi tư (mặc định giọng Bắc / northern default)")
 
 
 def _words(args: argparse.Namespace) -> int:
-    value = args.value.strip()
-    four_as_tu = not args.bon
-    if value.isdigit() and value.isascii():
-        text = digits(value) if args.digits else words(
-            int(value), south=args.south, four_as_tu=four_as_tu
+    value = parse_spoken(args.value)  # refuses "-5", "abc%", 40 digits ... with a message
+    four_as_tu = args.four_as_tu
+    if isinstance(value, int):
+        text = digits(args.value.strip()) if args.digits else words(
+            value, south=args.south, four_as_tu=four_as_tu
         )
     else:
         text = " ".join(ticket_words(value, digits=args.digits, south=args.south,
@@ -87,7 +91,7 @@ def _render(args: argparse.Namespace) -> int:
         settings = replace(settings, chime=False)
     if args.template:
         settings = replace(settings, template_vi=args.template)
-    call = build_call(args.number, args.counter, settings, four_as_tu=not args.bon)
+    call = build_call(args.number, args.counter, settings, four_as_tu=args.four_as_tu)
     clip_set = ClipSet(args.clips or default_clip_dir())
     made = clip_set.ensure(call.clips)
     if made:

@@ -178,7 +178,7 @@ class Announcer:
         sink: Sink | None = None,
         generate_missing: bool = True,
         keep_wavs: Path | str | None = None,
-        four_as_tu: bool = True,
+        four_as_tu: bool | None = None,
         letter_names: Mapping[str, str] | None = None,
         history: int = 1000,
     ) -> None:
