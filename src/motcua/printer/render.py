@@ -218,7 +218,7 @@ def stack_ascent(px: int, bold: bool) -> tuple[int, int]:
     ascent, descent = font.getmetrics()
     _, top, _, _ = font.getbbox(STACKED_CAPITALS, anchor="ls")
     _, _, _, bottom = font.getbbox(DEEP_LETTERS, anchor="ls")
-    return max(ascent, -top) + 1, max(descent, bottom) + 1
+    return max(ascent, -int(top)) + 1, max(descent, int(bottom)) + 1
 
 
 def line_canvas(text: str, px: int, bold: bool) -> tuple[Image.Image, int]:
@@ -230,7 +230,8 @@ def line_canvas(text: str, px: int, bold: bool) -> tuple[Image.Image, int]:
     """
     font = load_font(px, bold)
     above, below = stack_ascent(px, bold)
-    left, top, right, bottom = font.getbbox(text, anchor="ls") if text else (0, 0, 0, 0)
+    box = font.getbbox(text, anchor="ls") if text else (0, 0, 0, 0)
+    left, top, right, bottom = (int(v) for v in box)
     above = max(above, -top + 1)
     below = max(below, bottom + 1)
     x = 1 + max(0, -left)
