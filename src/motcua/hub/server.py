@@ -28,8 +28,9 @@ from motcua.core.facts import fact_row
 from motcua.core.state import FINAL_STATES, DayState, Event, apply
 from motcua.core.state_snapshot import state_to_dict
 from motcua.hub.domain import policy
-from motcua.hub.domain.engine import Actor, Engine, ticket_public
+from motcua.hub.domain.engine import Actor, Engine, counter_view, ticket_public
 from motcua.hub.domain.errors import Refusal
+from motcua.hub.revocation import KeyControl
 from motcua.hub.security import Registry, secure_server_socket, start_authenticator
 from motcua.hub.storage.db import HubStore, StoredReply
 
@@ -77,6 +78,8 @@ class HubServer:
         self._ready = threading.Event()
         self.ctx: zmq.Context[Any] = zmq.Context()
         self._auth: Any = None
+        self._keys: KeyControl | None = None
+        """Applies allow-list changes at once (CURVE with a keys file; motcua.hub.revocation)."""
         self.command_port = 0
         self.event_port = 0
         self.commands_handled = 0
@@ -156,6 +159,8 @@ class HubServer:
             if self._thread.is_alive():
                 self._wake()
             self._thread.join(10)
+        if self._keys is not None:
+            self._keys.stop()
         if self._auth is not None:
             self._auth.stop()
         self.ctx.term()
@@ -192,6 +197,10 @@ class HubServer:
         pub.bind(self.options.event_endpoint)
         self.command_port = _port(router)
         self.event_port = _port(pub)
+        if self.options.curve_secret_key is not None and self.registry.keys_file is not None:
+            self._keys = KeyControl(self.ctx, self.registry, self.registry.keys_file.parent,
+                                    self._wake, self.options.curve_secret_key)
+            self._keys.start()
         if not curve:
             log.warning("hub running WITHOUT CURVE (open mode): devices are trusted by name")
         log.info("hub serving commands on %s, events on %s",
@@ -218,6 +227,8 @@ class HubServer:
         next_hb = next_tick = time.monotonic()
         try:
             while not self._stop.is_set():
+                if self._keys is not None:  # allow-list changes: in force before any turn
+                    pub = self.pub = self._keys.at_turn_boundary(pub, wake)
                 timeout = max(0.0, min(next_hb, next_tick) - time.monotonic())
                 ready = dict(poller.poll(int(timeout * 1000) + 1))
                 if router in ready:
@@ -270,12 +281,13 @@ class HubServer:
 
     def _actor(self, identity: bytes, user_id: str | None) -> Actor | None:
         if self.options.curve_secret_key is not None:
-            return None if user_id is None else self.registry.actor_for_device(user_id, curve=True)
+            # user_id is the connection's public key (ZAP): the role comes from the key.
+            return self.registry.actor_for_key(user_id, identity)
         try:
             name = identity.decode("ascii").split("#", 1)[0]
         except UnicodeDecodeError:
             return None
-        return self.registry.actor_for_device(name, curve=False)
+        return self.registry.actor_for_device(name)
 
     def _turn(self, router: zmq.Socket[Any], pub: zmq.Socket[Any]) -> None:
         batch = self._drain(router)
@@ -288,6 +300,7 @@ class HubServer:
         expired: list[str] = []
         seen: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {}
         waiters: list[tuple[bytes, tuple[str, str]]] = []
+        keys: dict[bytes, str | None] = {}
         broken = False
         for identity, user_id, frames in batch:
             rid = _request_id(frames)
@@ -295,6 +308,7 @@ class HubServer:
             if actor is None:
                 outgoing.append((identity, False, rid, _unauthorised()))
                 continue
+            keys[identity] = user_id
             self._presence[actor.device] = time.monotonic()
             try:
                 cmd = protocol.decode_command(frames)
@@ -328,6 +342,8 @@ class HubServer:
                 log.exception("command %s from %s failed", cmd.type, actor.device)
                 ok, body = False, _internal()
                 broken = True
+            if not ok and body.get("code") == "forbidden":
+                self.registry.refused_role(actor, user_id, cmd.type)
             seen[key] = (ok, body)
             new_replies.append((actor.device, cmd.request_id, ok, body))
             outgoing.append((identity, ok, cmd.request_id, body))
@@ -349,6 +365,8 @@ class HubServer:
                 ok, body = True, self._query(actor, cmd, now)
             except Refusal as r:
                 ok, body = False, r.to_body()
+                if r.code == "forbidden":
+                    self.registry.refused_role(actor, keys.get(identity), cmd.type)
             self._send(router, identity, ok, cmd.request_id, body)
 
     def _commit_and_publish(self, pub: zmq.Socket[Any], new_events: list[tuple[Event, str]],
@@ -399,7 +417,7 @@ class HubServer:
         return out
 
     def _tick(self, pub: zmq.Socket[Any]) -> None:
-        self.registry.reload_if_changed()
+        self.registry.on_tick()
         for printer in self._silent_printers():
             log.warning("printer %s silent: marked offline", printer.device)
             out = self.engine.handle(printer, "device.status", {
@@ -458,7 +476,7 @@ class HubServer:
             c = self.engine.counter_for(actor, cmd.body)
             limit = int(cmd.body.get("limit", 50))
             order = policy.ordered_waiting(self.centre, self.engine.state, c, limit)
-            return {"counter": c.number, "waiting": [
+            return {"counter": counter_view(self.engine, c.number), "waiting": [
                 {"ticket": ticket_public(ch.ticket, now), "reason_vi": ch.reason_vi,
                  "reason_en": ch.reason_en} for ch in order]}
         if cmd.type == "printer.pending":
