@@ -239,8 +239,12 @@ def line_canvas(text: str, px: int, bold: bool) -> tuple[Image.Image, int]:
     return draw_text(text, font, width, above + below, (x, above)), above
 
 
-def render_line_image(text: str, px: int, bold: bool) -> tuple[Image.Image, int, int]:
+def render_line_image(text: str, px: int, bold: bool, *,
+                      keep_left: bool = False) -> tuple[Image.Image, int, int]:
     """Draw one line of text as a 1-bit image (1 = ink), cropped to its ink.
+
+    ``keep_left`` keeps the blank columns left of the ink (a left-aligned line's
+    leading spaces: the hanging indent of a checklist item's second line).
 
     Returns (image, top, pitch): ``top`` is how many blank rows were cut above the ink
     inside the line's box, and ``pitch`` the full line height in dots, so the caller
@@ -252,6 +256,8 @@ def render_line_image(text: str, px: int, bold: bool) -> tuple[Image.Image, int,
     if box is None:
         return Image.new("1", (8, 0), 0), pitch, pitch
     left, top, right, bottom = box
+    if keep_left:
+        left = 0
     left8 = left - left % 8
     right8 = right + (-(right - left8)) % 8
     if right8 > canvas.width:
@@ -261,11 +267,19 @@ def render_line_image(text: str, px: int, bold: bool) -> tuple[Image.Image, int,
     return canvas.crop((left8, top, right8, bottom)), top, pitch
 
 
+LEFT_MARGIN_DOTS = 16
+"""Blank dots before a left-aligned raster line (2 bytes a row)."""
+
+
 def _raster(w: _Writer, image: Image.Image, align: Align) -> None:
     """Send a 1-bit image as ``GS v 0``, positioned by ``ESC a`` or by left padding."""
     if image.height == 0:
         return
     dots = w.profile.dots
+    if align == "left":  # a margin, so a left-aligned list does not touch the paper edge
+        margined = Image.new("1", (LEFT_MARGIN_DOTS + image.width, image.height), 0)
+        margined.paste(image, (LEFT_MARGIN_DOTS, 0))
+        image = margined
     if image.width > dots:
         image = image.crop((0, 0, dots, image.height))
     if w.profile.raster_align == "pad" and align != "left":
@@ -286,8 +300,10 @@ def _raster_text(w: _Writer, line: Line) -> None:
     def dots(text: str) -> int:
         return int(font.getlength(text)) + 4
 
-    for part in wrap_cells(line.text, w.profile.dots - 16, dots, hanging=line.hanging):
-        image, top, pitch = render_line_image(part, line.px, line.bold)
+    room = w.profile.dots - 16 - (LEFT_MARGIN_DOTS if line.align == "left" else 0)
+    for part in wrap_cells(line.text, room, dots, hanging=line.hanging):
+        image, top, pitch = render_line_image(part, line.px, line.bold,
+                                              keep_left=line.align == "left")
         w.feed(top)
         _raster(w, image, line.align)
         w.feed(pitch - top - image.height)

@@ -190,7 +190,8 @@ def estimate_text(minutes: int | None, note: str | None = None,
             text = ESTIMATE_NOTES["beyond_closing"]
             return f"{text} (trung tâm đóng cửa lúc {closes_at})" if closes_at else text
         return "Thời gian chờ dự kiến: chưa ước tính được"
-    wait = "dưới 1 phút" if minutes <= 0 else f"khoảng {minutes} phút"
+    # no-break spaces: "khoảng 12 phút" is never split over two lines
+    wait = "dưới\u00a01\u00a0phút" if minutes <= 0 else f"khoảng\u00a0{minutes}\u00a0phút"
     return f"Thời gian chờ dự kiến: {wait}"
 
 
