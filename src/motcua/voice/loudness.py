@@ -117,8 +117,12 @@ def _block_loudness(z: Signal) -> Signal:
 
 def integrated_loudness(audio: Audio) -> float:
     """Integrated loudness of ``audio`` in LUFS (gated, BS.1770-4); -inf for silence."""
-    y = k_weighted(_as_float(audio), audio.rate)
-    block, step = round(0.4 * audio.rate), round(0.1 * audio.rate)
+    return _integrated(_as_float(audio), audio.rate)
+
+
+def _integrated(x: Signal, rate: int) -> float:
+    y = k_weighted(x, rate)
+    block, step = round(0.4 * rate), round(0.1 * rate)
     if y.size == 0:
         return -math.inf
     if y.size < block:  # a syllable: shorter than one block, measured whole
@@ -248,7 +252,7 @@ def normalise(audio: Audio, *, target: float = TARGET_LUFS,
     y = x
     for _ in range(12):  # a usual call needs one or two passes
         y = _limit(x * 10 ** (gain / 20), limit, audio.rate)
-        current = integrated_loudness(_to_audio(y, audio.rate))
+        current = _integrated(y, audio.rate)
         if abs(current - target) < 0.15 or not math.isfinite(current):
             break
         if current < target:
