@@ -129,6 +129,32 @@ def test_hanging_indent_of_a_checklist_item(mode: str) -> None:
     assert " ".join(line.text for line in lines).split() == item.split()
 
 
+@pytest.mark.parametrize("profile", PROFILES)
+def test_raster_wraps_by_whole_words(profile: str) -> None:
+    """Each bitmap sent is exactly the drawing of a run of whole words, and fits."""
+    prof = get_profile(profile)
+    font = load_font(22, False)
+    for lead in (5, 11, 17, 23):  # "x" * 23 still fits a 58 mm line
+        text = "x" * lead + " " + LONG_WORDS
+        data = _render("raster", profile, (Block("text", text, px=22),))
+        images = [cmd.args[5:] for cmd in parse_all(data) if cmd.name == "GS v 0"]
+        widths = [8 * (cmd.args[1] + 256 * cmd.args[2]) for cmd in parse_all(data)
+                  if cmd.name == "GS v 0"]
+        assert all(w <= prof.dots for w in widths)
+        words = text.split()
+        for image in images:
+            # find the run of whole words that draws exactly this bitmap
+            for end in range(len(words), 0, -1):
+                drawn, _, _ = render_line_image(" ".join(words[:end]), 22, False)
+                if drawn.tobytes() == image:
+                    words = words[end:]
+                    break
+            else:
+                raise AssertionError(f"a bitmap is not a run of whole words (lead {lead})")
+        assert words == []  # every word printed, in order, none cut
+        assert font.getlength(text) > prof.dots  # the text did need wrapping
+
+
 # ------------------------------------------------------------------ raster, on pixels
 
 

@@ -238,7 +238,7 @@ def test_unknown_estimate_prints_no_minutes_figure(mode: str) -> None:
                          closes_at="17:00", ahead=27)
     closed = sample_ticket(estimate_minutes=None, estimate_note="no_counter_open", ahead=27)
     if mode == "raster":
-        lines = [line.text for line in fill(late)]
+        lines = [line.text.replace("\u00a0", " ") for line in fill(late)]
         assert "Có thể không kịp phục vụ trong hôm nay (trung tâm đóng cửa lúc 17:00)" in lines
         assert not any("phút" in line for line in lines)
         assert "Hiện chưa có quầy mở cho lĩnh vực này" in [line.text for line in fill(closed)]

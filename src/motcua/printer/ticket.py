@@ -188,7 +188,9 @@ def estimate_text(minutes: int | None, note: str | None = None,
             return ESTIMATE_NOTES["no_counter_open"]
         if note == "beyond_closing" or closes_at:
             text = ESTIMATE_NOTES["beyond_closing"]
-            return f"{text} (trung tâm đóng cửa lúc {closes_at})" if closes_at else text
+            # the bracket is glued with no-break spaces: it moves to the next line whole
+            closing = f"(trung tâm đóng cửa lúc {closes_at})".replace(" ", "\u00a0")
+            return f"{text} {closing}" if closes_at else text
         return "Thời gian chờ dự kiến: chưa ước tính được"
     # no-break spaces: "khoảng 12 phút" is never split over two lines
     wait = "dưới\u00a01\u00a0phút" if minutes <= 0 else f"khoảng\u00a0{minutes}\u00a0phút"
