@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -85,7 +86,8 @@ def test_a_complete_pack_speaks_every_call_without_espeak(
 ) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")  # espeak-ng cannot be found: not needed
     sink = Sink()
-    with Announcer(tmp_path / "cache", centre.announcement, sink=sink,
+    settings = replace(centre.announcement, repeats=1)
+    with Announcer(tmp_path / "cache", settings, sink=sink,
                    pack=ESPEAK_PACK, keep_wavs=tmp_path / "calls") as announcer:
         for number, counter in (("A025", 3), ("N199", 6), ("E104", 1)):
             announcer.announce(number, counter)

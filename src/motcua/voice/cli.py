@@ -14,6 +14,7 @@ Exit status: 0 done, 1 a voice problem (no espeak-ng, missing clip), 2 bad input
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from dataclasses import replace
@@ -54,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--template", default=None, help="sentence with {number} and {counter}")
     r.add_argument("--play", action="store_true", help="also play it on the sound device")
     r.add_argument("--pack", type=Path, default=None,
-                   help="bộ giọng ghi âm / recorded voice pack (missing words: espeak-ng)")
+                   help="bộ giọng ghi âm / recorded voice pack (missing words: espeak-ng; "
+                        "default $MOTCUA_VOICE_PACK)")
     _reading_options(r)
 
     rec = sub.add_parser("record", help="ghi bộ giọng đọc cho trung tâm / record a voice pack")
@@ -125,7 +127,8 @@ def _render(args: argparse.Namespace) -> int:
     if args.template:
         settings = replace(settings, template_vi=args.template)
     call = build_call(args.number, args.counter, settings, four_as_tu=args.four_as_tu)
-    clip_set = ClipSet(args.clips or default_clip_dir(), pack=args.pack)
+    pack = args.pack or os.environ.get("MOTCUA_VOICE_PACK") or None
+    clip_set = ClipSet(args.clips or default_clip_dir(), pack=pack)
     made = clip_set.ensure(call.clips)
     if made:
         print(f"Đã tạo {len(made)} đoạn âm thanh trong {clip_set.directory} / "

@@ -187,7 +187,10 @@ class Announcer:
         """``clip_set`` defaults to the user cache (:func:`motcua.voice.clips.default_clip_dir`);
         ``generate_missing`` makes clips a call needs with espeak-ng on first use;
         ``keep_wavs`` keeps each rendered call as a WAV file in that folder; ``pack`` is a
-        recorded voice pack played first (espeak-ng speaks, clip by clip, what it lacks)."""
+        recorded voice pack played first (espeak-ng speaks, clip by clip, what it lacks;
+        default: $MOTCUA_VOICE_PACK when set)."""
+        if pack is None and os.environ.get("MOTCUA_VOICE_PACK"):
+            pack = Path(os.environ["MOTCUA_VOICE_PACK"]).expanduser()  # the box's own voice
         if not isinstance(clip_set, ClipSet):
             clip_set = ClipSet(clip_set if clip_set is not None else default_clip_dir(),
                                pack=pack)
