@@ -10,6 +10,8 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from motcua.printer.decode import printed_lines
@@ -219,3 +221,32 @@ def test_raster_ticket_of_stacked_capitals_is_not_clipped() -> None:
         assert not [c for c in parse_all(plain) if c.name == "GS v 0"]
         canvas, baseline = line_canvas(text, px, bold)
         assert height == canvas.getbbox()[3] - canvas.getbbox()[1]  # type: ignore[index]
+
+
+VIETNAMESE_WORDS = st.lists(
+    st.text(alphabet=st.sampled_from([*ALL, *"bcdghklmnpqrstvx"]), min_size=1, max_size=14),
+    min_size=1, max_size=12)
+
+
+@given(words=VIETNAMESE_WORDS, width=st.integers(min_value=8, max_value=48),
+       mode=st.sampled_from(TEXT_MODES))
+def test_wrapping_any_vietnamese_text_keeps_words_and_cells(
+    words: list[str], width: int, mode: str
+) -> None:
+    prof = get_profile("default")
+    cells = cell_counter(mode, prof)
+    text = " ".join(words)
+    lines = wrap_cells(text, width, cells)
+    assert all(cells(line) <= width for line in lines)  # never more than the line holds
+    if all(cells(word) <= width for word in words):
+        assert [line.split() for line in lines] == _regroup(words, lines)  # words whole
+    assert "".join("".join(line.split()) for line in lines) == "".join(words)
+
+
+def _regroup(words: list[str], lines: list[str]) -> list[list[str]]:
+    out, i = [], 0
+    for line in lines:
+        count = len(line.split())
+        out.append(words[i : i + count])
+        i += count
+    return out
