@@ -43,7 +43,7 @@ ERROR_CODES = {
     "unknown_counter", "unknown_officer", "not_found", "counter_closed", "counter_paused",
     "counter_busy", "counter_taken", "officer_elsewhere", "no_ticket", "invalid_state",
     "wrong_counter", "reason_required", "not_paused", "no_rating_window", "bad_value",
-    "internal"}
+    "internal", "busy", "storage_full", "storage_unavailable"}
 
 # -- strategies ---------------------------------------------------------------------------
 scalars = (st.none() | st.booleans() | st.integers(-(2 ** 70), 2 ** 70)
