@@ -230,3 +230,21 @@ def test_a_folder_without_manifest_is_not_a_pack(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
     with pytest.raises(VoiceError, match="damaged"):
         VoicePack.load(tmp_path)
+
+
+def test_record_cli_imports_a_folder_and_says_what_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "wavs"
+    write_wav(source / "đến quầy số.wav", tone(1.0))
+    write_wav(source / "moi-cong-dan-co-so-thu-tu.wav", tone(1.5))  # folded name
+    pack = tmp_path / "pack"
+    assert main(["record", "--pack", str(pack), "--from-folder", str(source),
+                 "--name", "chị Lan"]) == 1  # not complete yet: exit 1
+    out = capsys.readouterr().out
+    assert "«đến quầy số» ← đến quầy số.wav" in out
+    assert "still missing 27 clips" in out
+    loaded = VoicePack.load(pack)
+    assert loaded.names() == {"đến quầy số", "mời công dân có số thứ tự"}
+    assert loaded.dialect == "south" and loaded.name == "chị Lan"
+    assert main(["record", "--pack", str(pack), "--from-folder", str(tmp_path / "none")]) == 2

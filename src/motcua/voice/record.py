@@ -123,6 +123,8 @@ def record_pack(
     """Fill ``pack`` with the ``needed`` clips from ``source`` WAVs or the microphone."""
     wanted = list(dict.fromkeys(clip_name(n) for n in needed))
     todo = [n for n in wanted if redo or pack.path(n) is None]
+    if source is not None and not source.is_dir():
+        raise ValueError(f"Không có thư mục {source} / no folder {source}")
     if source is None and recorder is None and todo:
         raise VoiceError(
             "Không có micrô (chưa cài arecord) và không có thư mục tệp WAV; cài 'alsa-utils' "
