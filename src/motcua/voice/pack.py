@@ -129,9 +129,10 @@ def check_clip(name: str, audio: Audio) -> Audio:
         raise ClipProblem(name, "im lặng, không có tiếng", "silent: nothing was recorded")
     at_full = np.abs(samples) >= 32700
     if at_full.any():
-        runs = np.diff(np.flatnonzero(np.diff(np.concatenate(([0], at_full.astype(np.int8),
-                                                               [0])))))[::2]
-        if runs.size and int(runs.max()) >= CLIPPED_RUN:
+        # runs of consecutive full-scale samples: a clipped wave stays flat at the top
+        edges = np.diff(np.concatenate(([0], at_full.astype(np.int8), [0])))
+        longest = int((np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)).max())
+        if longest >= CLIPPED_RUN:
             raise ClipProblem(name, "bị rè vì quá to; đọc xa micrô hơn hoặc giảm mức thu",
                               "clipped (too loud): move away from the microphone or lower "
                               "the recording level")
