@@ -269,5 +269,7 @@ def test_short_document_form() -> None:
     assert short_document("Bản chính Giấy chứng sinh; nếu không có thì văn bản") == \
         "Bản chính Giấy chứng sinh"
     assert short_document("Tờ khai đăng ký khai sinh (theo mẫu)") == "Tờ khai đăng ký khai sinh"
+    assert short_document("Giấy xác nhận tình trạng hôn nhân, nếu đăng ký ở nơi khác") == \
+        "Giấy xác nhận tình trạng hôn nhân (nếu cần)"
     long = "Giấy " * 40
     assert len(short_document(long)) <= 80 and short_document(long).endswith("...")

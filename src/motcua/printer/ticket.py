@@ -207,14 +207,18 @@ def short_document(text: str) -> str:
     The full wording (with its conditions in brackets and alternatives after a
     semicolon) stays on the kiosk screen; the ticket keeps the part before the first
     bracket or semicolon: "Bản chính Giấy chứng sinh; nếu không có thì ..." ->
-    "Bản chính Giấy chứng sinh". Still longer than :data:`SHORT_DOCUMENT_CELLS`: cut at
-    a word with "...".
+    "Bản chính Giấy chứng sinh"; a condition after ", nếu" becomes "(nếu cần)". Still
+    longer than :data:`SHORT_DOCUMENT_CELLS`: cut at a word with "...".
     """
     short = nfc(text)
     for stop in ("(", ";"):
         head = short.split(stop, 1)[0].strip()
         if head:
             short = head
+    # "..., nếu đăng ký ở nơi ..." is a condition: keep that there is one, not its words
+    head, condition, _ = short.partition(", nếu ")
+    if condition and head.strip():
+        short = f"{head.strip()} (nếu cần)"
     short = " ".join(short.split()).rstrip(",.:")
     if len(short) > SHORT_DOCUMENT_CELLS:
         cut = short[: SHORT_DOCUMENT_CELLS - 3].rsplit(" ", 1)[0]
