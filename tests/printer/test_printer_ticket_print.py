@@ -52,3 +52,20 @@ def test_estimate_keys_before_and_after_the_unknown_estimate_lands(centre: Centr
     shut = ticket_print(centre, info(estimate_minutes=None, estimate_note="no_counter_open"))
     assert "Hiện chưa có quầy mở cho lĩnh vực này" in " ".join(
         decode_text(render(shut, "tcvn3")).split())
+
+
+def test_a_configured_short_form_survives_the_snapshot_and_is_printed(centre: Centre) -> None:
+    from dataclasses import replace
+
+    from motcua.core.centre.load import centre_from_dict, centre_to_dict
+
+    field = centre.field_by_code("A")
+    assert field is not None
+    first = field.procedures[0]
+    docs = (replace(first.documents[0], short_vi="Tờ khai (mẫu)"), *first.documents[1:])
+    procedures = (replace(first, documents=docs), *field.procedures[1:])
+    fields = tuple(replace(f, procedures=procedures) if f.code == "A" else f
+                   for f in centre.fields)
+    seen_by_printer = centre_from_dict(centre_to_dict(replace(centre, fields=fields)))
+    ticket = ticket_print(seen_by_printer, info(procedure=first.id))
+    assert ticket.documents[0] == "Tờ khai (mẫu)"
