@@ -47,7 +47,7 @@ from motcua.link.client import (
 )
 from motcua.printer.driver import PrintResult, TicketPrinter
 from motcua.printer.status import PrinterStatus
-from motcua.printer.ticket import TicketPrint
+from motcua.printer.ticket import TicketPrint, short_document
 
 __all__ = ["PrintJob", "PrinterNode", "ticket_print", "wire_status"]
 
@@ -66,22 +66,33 @@ def ticket_print(centre: Centre, info: Mapping[str, Any], *, reprint: bool = Fal
     """The printed ticket for one hub ticket.
 
     ``info`` has the keys of the hub's public ticket (``id``, ``label``, ``field``,
-    ``procedure``, ``priority``, ``ahead``, ``estimate_minutes``, ``issued_at`` as a
-    datetime or ISO text). Codes the centre does not know (a configuration changed
+    ``procedure``, ``priority``, ``ahead``, ``estimate_minutes`` (None: no figure),
+    ``estimate_note``, ``closes_at``, ``issued_at`` as a datetime or ISO text). The
+    chosen procedure's documents, from the centre, become the ticket's checklist. Codes the centre does not know (a configuration changed
     during the day) are printed as they are rather than refused: the citizen must get
     a ticket.
     """
     field_code = str(info.get("field", ""))
     field = centre.field_by_code(field_code)
     procedure = None
+    documents: tuple[str, ...] = ()
     if info.get("procedure") and field is not None:
-        procedure = next((p.vi for p in field.procedures if p.id == info["procedure"]), None)
+        chosen = next((p for p in field.procedures if p.id == info["procedure"]), None)
+        if chosen is not None:
+            procedure = chosen.vi
+            # The short checklist; the full wording stays on the kiosk's screen.
+            documents = tuple(d.short_vi or short_document(d.vi) for d in chosen.documents)
     priority = None
     if info.get("priority"):
         priority = next((c.vi for c in centre.priority_categories
                          if c.code == info["priority"]), str(info["priority"]))
     issued = info.get("issued_at")
     issued_at = issued if isinstance(issued, datetime) else datetime.fromisoformat(str(issued))
+    # No figure when the hub has none to believe (past closing, no counter open).
+    raw_estimate = info.get("estimate_minutes", 0)
+    estimate = None if raw_estimate is None else max(0, int(raw_estimate))
+    note = info.get("estimate_note")
+    closes_at = info.get("closes_at")
     return TicketPrint(
         centre_name=centre.name_vi,
         place=centre.place_vi,
@@ -89,9 +100,12 @@ def ticket_print(centre: Centre, info: Mapping[str, Any], *, reprint: bool = Fal
         number=str(info["label"]),
         field_vi=field.vi if field is not None else field_code,
         procedure_vi=procedure,
+        documents=documents,
         priority_vi=priority,
         ahead=max(0, int(info.get("ahead") or 0)),
-        estimate_minutes=max(0, int(info.get("estimate_minutes") or 0)),
+        estimate_minutes=estimate,
+        estimate_note=str(note) if note else None,
+        closes_at=str(closes_at) if closes_at else None,
         issued_at=issued_at,
         ticket_id=str(info["id"]),
         reprint=reprint,
