@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta
 
-__all__ = ["REPLIES", "CounterView", "ErrorReply", "Reply", "TicketView"]
+__all__ = ["REPLIES", "CounterView", "ErrorReply", "Health", "Reply", "TicketView"]
 
 
 class Reply(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -62,12 +62,24 @@ class ErrorReply(Reply):
                                             '{"key": "date_from"} for a bad key')]
 
 
+class Health(Reply):
+    """The hub's own health, in ``ping``, ``snapshot`` and every heartbeat: ``{"storage":
+    "ok"}`` when well; while its disk is full or cannot be written, the refusal it gives."""
+
+    storage: Annotated[str, Meta(description="ok, full or unavailable")]
+    code: Annotated[str, Meta(description="storage_full or storage_unavailable")] = ""
+    since: Annotated[str | None, Meta(description="when the fault began, ISO 8601")] = None
+    message_vi: Annotated[str, Meta(description="what to show, in Vietnamese")] = ""
+    message_en: str = ""
+
+
 class PingReply(Reply):
     hub_now: str
     seq: Annotated[int, Meta(description="last event sequence number")]
     stream_id: str
     device: str
     role: str
+    health: Health
 
 
 class You(Reply):
@@ -85,6 +97,7 @@ class SnapshotReply(Reply):
     state: Annotated[dict[str, Any], Meta(description="the day's state (core/state_snapshot.py)")]
     waiting: Annotated[dict[str, int], Meta(description="people waiting per field code")]
     online: Annotated[list[str], Meta(description="devices heard from recently")]
+    health: Health
     you: You
 
 
