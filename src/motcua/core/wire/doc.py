@@ -30,7 +30,8 @@ def _type(t: mi.Type) -> tuple[str, str]:
     """(type in words, description) of one inspected type."""
     desc = ""
     if isinstance(t, mi.Metadata):
-        desc = str((t.extra_json_schema or {}).get("description", ""))
+        # a "|" inside a description would split its Markdown table cell
+        desc = str((t.extra_json_schema or {}).get("description", "")).replace("|", "\\|")
         t = t.type
     if isinstance(t, mi.UnionType):
         parts = [_type(x) for x in t.types]

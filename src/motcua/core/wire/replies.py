@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta
 
-__all__ = ["REPLIES", "CounterView", "ErrorReply", "Health", "Reply", "TicketView"]
+__all__ = ["REPLIES", "CounterView", "ErrorReply", "Reply", "TicketView"]
 
 
 class Reply(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -62,15 +62,14 @@ class ErrorReply(Reply):
                                             '{"key": "date_from"} for a bad key')]
 
 
-class Health(Reply):
-    """The hub's own health, in ``ping``, ``snapshot`` and every heartbeat: ``{"storage":
-    "ok"}`` when well; while its disk is full or cannot be written, the refusal it gives."""
+class Health(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The hub's own faults (motcua.hub.health): ``{"storage": "ok"}`` when well."""
 
-    storage: Annotated[str, Meta(description="ok, full or unavailable")]
-    code: Annotated[str, Meta(description="storage_full or storage_unavailable")] = ""
-    since: Annotated[str | None, Meta(description="when the fault began, ISO 8601")] = None
-    message_vi: Annotated[str, Meta(description="what to show, in Vietnamese")] = ""
-    message_en: str = ""
+    storage: Annotated[str, Meta(description="ok | full | unavailable")]
+    code: str | None = None
+    since: str | None = None
+    message_vi: str | None = None
+    message_en: str | None = None
 
 
 class PingReply(Reply):
@@ -79,7 +78,7 @@ class PingReply(Reply):
     stream_id: str
     device: str
     role: str
-    health: Health
+    health: Health | None = None
 
 
 class You(Reply):
@@ -97,14 +96,27 @@ class SnapshotReply(Reply):
     state: Annotated[dict[str, Any], Meta(description="the day's state (core/state_snapshot.py)")]
     waiting: Annotated[dict[str, int], Meta(description="people waiting per field code")]
     online: Annotated[list[str], Meta(description="devices heard from recently")]
-    health: Health
     you: You
+    health: Health | None = None
+
+
+class BookingCheckIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """How a booked citizen was placed (docs/booking.md)."""
+
+    code: str
+    start: Annotated[str, Meta(description='the booked slot, "09:30"')]
+    placement: Annotated[str, Meta(description="booked | wait_for_window | normal")]
+    vi: str
+    en: str
+    not_before: Annotated[str | None, Meta(
+        description="an early citizen is not called before this (ISO 8601)")] = None
 
 
 class TakeReply(Reply):
     ticket: TicketView
     field_vi: str
     field_en: str
+    booking: BookingCheckIn | None = None
 
 
 class TicketReply(Reply):
