@@ -26,7 +26,7 @@ import zmq  # noqa: E402
 from motcua.core.centre.load import load_centre  # noqa: E402
 from motcua.hub.storage.db import sqlite_url  # noqa: E402
 from motcua.link.client import Endpoints, EventFollower, HubClient  # noqa: E402
-from tests.conftest import start_hub  # noqa: E402
+from tests.support.hubs import start_hub  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from motcua.link.client import HubClient  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
+from tests.support.hubs import free_port  # noqa: E402
 
 FIELDS = "ABCDEGHKLMN"
 

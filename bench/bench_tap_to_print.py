@@ -27,7 +27,7 @@ from motcua.printer.driver import TicketPrinter  # noqa: E402
 from motcua.printer.node import PrinterNode  # noqa: E402
 from motcua.printer.ticket import sample_ticket  # noqa: E402
 from motcua.printer.virtual import VirtualLink, VirtualPrinter  # noqa: E402
-from tests.conftest import start_hub  # noqa: E402
+from tests.support.hubs import start_hub  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:

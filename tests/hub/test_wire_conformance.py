@@ -14,7 +14,7 @@ import pytest
 import zmq
 
 from motcua.core import protocol, wire
-from motcua.core.wire.replies import TicketView
+from motcua.core.wire.replies import Health, TicketView
 from motcua.link.client import HubError
 from tests.support.drills import check_database, raw_dealer
 
@@ -77,11 +77,15 @@ def test_every_reply_and_event_of_a_day_fits_its_model(hub) -> None:  # type: ig
                                         "ticket.transferred", "rating.given", "counter.opened"}
     for e in stored:
         wire.check_event(e.type, e.body)
-    seen = 0
-    while sub.poll(1000) and seen < 3:
+    seen = heartbeats = 0
+    while sub.poll(3000) and (seen < 3 or heartbeats < 1):
         msg = protocol.decode_event(sub.recv_multipart())  # refuses a wrong version
-        seen += msg.type != "hb"
-    assert seen == 3
+        if msg.type == "hb":
+            heartbeats += 1
+            assert msgspec.convert(msg.data, Health).storage == "ok"
+        else:
+            seen += 1
+    assert seen == 3 and heartbeats >= 1
     sub.close()
 
 

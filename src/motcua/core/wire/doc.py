@@ -17,20 +17,21 @@ import msgspec
 import msgspec.inspect as mi
 
 from motcua.core.wire.events import EVENTS, EventEnvelope
-from motcua.core.wire.replies import REPLIES, CounterView, ErrorReply, TicketView
+from motcua.core.wire.replies import REPLIES, CounterView, ErrorReply, Health, TicketView
 from motcua.core.wire.requests import QUERY_TYPES, REQUESTS
 
 BEGIN = "<!-- BEGIN generated from motcua.core.wire (python -m motcua.core.wire.doc --write) -->"
 END = "<!-- END generated -->"
 OBJECTS: dict[str, type[msgspec.Struct]] = {
-    "TicketView": TicketView, "CounterView": CounterView}
+    "TicketView": TicketView, "CounterView": CounterView, "Health": Health}
 
 
 def _type(t: mi.Type) -> tuple[str, str]:
     """(type in words, description) of one inspected type."""
     desc = ""
     if isinstance(t, mi.Metadata):
-        desc = str((t.extra_json_schema or {}).get("description", ""))
+        # a "|" inside a description would split its Markdown table cell
+        desc = str((t.extra_json_schema or {}).get("description", "")).replace("|", "\\|")
         t = t.type
     if isinstance(t, mi.UnionType):
         parts = [_type(x) for x in t.types]
@@ -99,7 +100,9 @@ def render() -> str:
                 ""]
         if _fields(reply):
             out += [*_table(reply), ""]
-    out += ["### Event types", "", "Every event's JSON: " + _inline(EventEnvelope) + ".", "",
+    out += ["### Event types", "", "Every event's JSON: " + _inline(EventEnvelope) + ". A "
+            "heartbeat's JSON is `{\"v\": \"MC1\"}` with the keys of [Health](#health) "
+            "added while the hub has a fault of its own.", "",
             *_table(EventEnvelope), "", "| type | data | notes |", "|---|---|---|"]
     for kind, data in EVENTS.items():
         notes = "; ".join(f"`{n}`: {d}" for n, _, d, _ in _fields(data) if d)
