@@ -67,20 +67,23 @@ class FairQueue:
         return True
 
     def take(self, limit: int) -> list[Incoming]:
-        """Up to ``per_device`` messages of each device in turn, ``limit`` in all."""
+        """Up to ``per_device`` messages of each device in turn, round after round, until
+        ``limit`` are taken or nothing waits: nobody gets a second share before everyone
+        had a first, and a device alone is not held back (no turn is wasted)."""
         out: list[Incoming] = []
-        for device in list(self._queues):
-            if len(out) >= limit:
-                break
-            q = self._queues[device]
-            for _ in range(min(self.per_device, limit - len(out))):
-                if not q:
+        while self._queues and len(out) < limit:
+            for device in list(self._queues):
+                if len(out) >= limit:
                     break
-                out.append(q.popleft())
-            # The device goes to the back of the line; an empty one is forgotten.
-            del self._queues[device]
-            if q:
-                self._queues[device] = q
+                q = self._queues[device]
+                for _ in range(min(self.per_device, limit - len(out))):
+                    if not q:
+                        break
+                    out.append(q.popleft())
+                # The device goes to the back of the line; an empty one is forgotten.
+                del self._queues[device]
+                if q:
+                    self._queues[device] = q
         return out
 
     def __len__(self) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from typing import Any
 
@@ -64,6 +65,12 @@ def summary(job: dict[str, Any], engines: dict[str, Any]) -> dict[str, Any]:
 
 
 def serve(endpoint: str, idle_exit_s: float = IDLE_EXIT_S) -> int:
+    # The lowest CPU priority: on a small machine a year's report must wait for the
+    # hub, never the other way round (the hub's take/call latency is what matters).
+    try:
+        os.nice(19)
+    except OSError:
+        pass
     ctx: zmq.Context[Any] = zmq.Context()
     sock = ctx.socket(zmq.DEALER)
     sock.linger = 1000
