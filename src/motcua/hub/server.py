@@ -21,19 +21,18 @@ import zmq
 
 from motcua.core import protocol
 from motcua.core.calendar import business_day, local
-from motcua.core.centre.load import centre_to_dict
 from motcua.core.centre.model import Centre
 from motcua.core.facts import fact_row
-from motcua.core.state import FINAL_STATES, DayState, Event, apply
-from motcua.core.state_snapshot import state_to_dict
+from motcua.core.state import DayState, Event, apply
 from motcua.hub import health, limits
-from motcua.hub.domain import policy
-from motcua.hub.domain.engine import Actor, Engine, ticket_public
+from motcua.hub.domain.engine import Actor, Engine
 from motcua.hub.domain.errors import Refusal
 from motcua.hub.heavy import HeavyReads
+from motcua.hub.queries import Queries, _internal, _request_id, _unauthorised
 from motcua.hub.replies import ReplySender, device_of, tcp_keepalive
 from motcua.hub.security import Registry, secure_server_socket, start_authenticator
 from motcua.hub.storage.db import HubStore, StoredReply
+from motcua.hub.upkeep import Upkeep
 from motcua.hub.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
@@ -67,7 +66,7 @@ class HubOptions:
     """The hub's CURVE secret key; None runs the open mode (see motcua.hub.security)."""
 
 
-class HubServer:
+class HubServer(Queries, Upkeep):
     def __init__(self, centre: Centre, store: HubStore, options: HubOptions | None = None,
                  *, registry: Registry | None = None, clock: Clock = system_clock) -> None:
         self.centre = centre
@@ -337,24 +336,6 @@ class HubServer:
             return None
         return self.registry.actor_for_device(name, curve=False)
 
-    def _reload(self) -> None:
-        """Back to what the database holds; if even reading fails, stay marked stale and
-        refuse until a later turn can read (never serve from a state that was not stored)."""
-        try:
-            self._load()
-        except Exception as exc:
-            self._stale = True
-            self._storage_failed(exc)
-
-    def _storage_failed(self, exc: BaseException) -> dict[str, Any]:
-        """Record a storage fault (if it is one) and return the refusal for the batch."""
-        kind = health.classify(exc)
-        if kind is None:
-            return _internal()
-        if self.health.fail(kind, str(exc).splitlines()[0][:200], self.now().isoformat()):
-            self._hb_now = True  # devices learn of it at once, not at the next heartbeat
-        return self.health.refusal()
-
     def _turn(self, router: zmq.Socket[Any], pub: zmq.Socket[Any]) -> None:
         batch = self._drain(router)
         if self._stale:
@@ -468,35 +449,6 @@ class HubServer:
               body: dict[str, Any]) -> None:
         self.sender.send(router, identity, ok, rid, body)
 
-    def _silent_printers(self) -> list[Actor]:
-        """Printers that were heard from and then fell silent while the hub thinks them fine.
-
-        A printer node pings every few seconds; if its process dies, nobody else would
-        tell the kiosk that numbers can no longer be printed.
-        """
-        t = time.monotonic()
-        out: list[Actor] = []
-        for d in self.centre.devices:
-            seen = self._presence.get(d.id)
-            status = self.engine.state.devices.get(d.id, {}).get("status")
-            if (d.role == "printer" and seen is not None and t - seen > self.offline_after_s
-                    and status not in (None, "offline")):
-                out.append(Actor(d.id, "printer", d.counter, d.kiosk))
-        return out
-
-    def _probe_storage(self) -> None:
-        """A small real write: ends a storage fault as soon as the disk takes writes
-        again, and finds a full or read-only disk at start."""
-        try:
-            self.store.probe()
-        except Exception as exc:
-            self._storage_failed(exc)
-            return
-        if self.health.recover():
-            self._hb_now = True
-        if self._stale:
-            self._reload()
-
     def _tick(self, pub: zmq.Socket[Any]) -> None:
         self.registry.reload_if_changed()
         if not self.health.ok or self._stale:
@@ -529,99 +481,9 @@ class HubServer:
             evs = [(e, e.body["day"]) for e in outcome.events]
             self._commit_and_publish(pub, evs, [], {}, expired, [])
 
-    # -- queries ---------------------------------------------------------------------
-    def _query(self, actor: Actor, cmd: protocol.Command, now: datetime) -> dict[str, Any]:
-        if cmd.type == "ping":
-            return {"hub_now": now.isoformat(), "seq": self.store.last_seq(),
-                    "stream_id": self.store.stream_id, "device": actor.device, "role": actor.role,
-                    "health": self.health.to_dict()}
-        if cmd.type == "snapshot":
-            return self.snapshot(actor, staff=bool(cmd.body.get("staff")))
-        if cmd.type == "counter.waiting":
-            if actor.role not in ("counter", "manager", "admin"):
-                raise _forbidden(actor, cmd.type)
-            c = self.engine.counter_for(actor, cmd.body)
-            limit = int(cmd.body.get("limit", 50))
-            order = policy.ordered_waiting(self.centre, self.engine.state, c, limit)
-            return {"counter": c.number, "waiting": [
-                {"ticket": ticket_public(ch.ticket, now), "reason_vi": ch.reason_vi,
-                 "reason_en": ch.reason_en} for ch in order]}
-        if cmd.type == "printer.pending":
-            if actor.role not in ("printer", "admin"):
-                raise _forbidden(actor, cmd.type)
-            kiosk = actor.kiosk
-            pending = [ticket_public(t) for t in self.engine.state.tickets.values()
-                       if t.kiosk == kiosk and not t.printed and t.status not in FINAL_STATES]
-            return {"tickets": pending}
-        raise _forbidden(actor, cmd.type)
-
-    def snapshot(self, actor: Actor, *, staff: bool = False) -> dict[str, Any]:
-        with_staff = staff and actor.role in ("counter", "manager", "admin")
-        s = self.engine.state
-        t = time.monotonic()
-        online = sorted(d for d, seen in self._presence.items() if t - seen < self.offline_after_s)
-        return {
-            "stream_id": self.store.stream_id, "seq": self.store.last_seq(),
-            "hub_now": self.now().isoformat(),
-            "centre": self._centre_dict(with_staff),
-            "state": state_to_dict(s),
-            "waiting": {f.code: s.waiting_count(f.code) for f in self.centre.fields},
-            "online": online, "health": self.health.to_dict(), "you": {"device": actor.device, "role": actor.role,
-                                      "counter": actor.counter, "kiosk": actor.kiosk},
-        }
-
-    def _centre_dict(self, with_staff: bool) -> dict[str, Any]:
-        """The centre as snapshots carry it; it never changes while the hub runs."""
-        cached = self._centre_dicts.get(with_staff)
-        if cached is None:
-            cached = self._centre_dicts[with_staff] = centre_to_dict(
-                self.centre, include_staff=with_staff)
-        return cached
-
-    def prune(self, keep: timedelta | None = None) -> int:
-        """Forget stored replies older than the idempotency window (database and memory).
-
-        A retry of a request older than the window is treated as a new request; devices
-        retry within seconds, and the window (REPLY_WINDOW) covers the business day and
-        the next one, so a device that was off overnight still gets its first answer.
-        """
-        cutoff = (local(self.centre, self.clock()) - (keep or self.reply_window)).isoformat()
-        gone = self.store.prune_replies(cutoff)
-        self._replies = {k: v for k, v in self._replies.items() if v.created_at >= cutoff}
-        if gone:
-            log.info("pruned %d stored replies older than %s", gone, cutoff)
-        return gone
-
-
 def _port(sock: zmq.Socket[Any]) -> int:
     endpoint = str(sock.getsockopt_string(zmq.LAST_ENDPOINT))
     try:
         return int(endpoint.rsplit(":", 1)[1])
     except (IndexError, ValueError):
         return 0
-
-
-def _request_id(frames: list[bytes]) -> str:
-    if len(frames) >= 3 and 0 < len(frames[2]) <= protocol.MAX_ID_BYTES:
-        try:
-            text = frames[2].decode("ascii")
-            if text.isprintable():
-                return text
-        except UnicodeDecodeError:
-            pass
-    return "-"
-
-
-def _unauthorised() -> dict[str, Any]:
-    return {"code": "not_authorised", "message_vi": "Thiết bị chưa được cấp quyền",
-            "message_en": "Device not authorised", "details": {}}
-
-
-def _internal() -> dict[str, Any]:
-    return {"code": "internal", "message_vi": "Lỗi nội bộ của máy chủ, xin thử lại",
-            "message_en": "Internal hub error, please retry", "details": {}}
-
-
-def _forbidden(actor: Actor, kind: str) -> Refusal:
-    return Refusal("forbidden", f"Thiết bị {actor.device} không được phép: {kind}",
-                   f"Device {actor.device} may not send {kind}")
