@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
 from motcua.link.client import HubClient  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
+from tests.support.hubs import free_port  # noqa: E402
 
 FIELDS = "ABCDEGHKLMN"
 

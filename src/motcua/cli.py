@@ -35,7 +35,7 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "province": ("motcua.province.cli", "máy chủ tỉnh / provincial server"),
     "keys": ("motcua.hub.keys_cli", "khoá thiết bị / enrol, list, revoke device keys"),
     "report": ("motcua.report_cli", "báo cáo / reports and exports"),
-    "simulate": ("motcua.simulate.day", "mô phỏng một ngày / simulated day"),
+    "simulate": ("motcua.simulate.cli", "mô phỏng một ngày / simulated day"),
     "drill": ("motcua.hub.drill_flood", "diễn tập sự cố / fault drills: flood"),
     "live": ("motcua.manager.cli", "màn hình theo dõi / manager's live view"),
 }
@@ -244,6 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default="demo-output", help="nơi lưu ảnh chụp và vé / screenshots and tickets")
     d.add_argument("--seconds", type=float, default=0, help="dừng sau N giây / stop after N seconds (0 = run)")
     d.add_argument("--speed", type=float, default=0, help="chạy ngày mô phỏng nhanh gấp N lần / simulated day speed")
+    d.add_argument("--screens", choices=("kiosk", "counter", "display", "rating", "live"),
+                   default=None, help="chỉ chụp ảnh màn hình một chương trình vào --out / "
+                   "only save one program's documentation pictures into --out")
 
     def client_parser(name: str, help_text: str) -> argparse.ArgumentParser:
         c = sub.add_parser(name, help=help_text)
@@ -305,6 +308,10 @@ def _main(argv: list[str] | None = None) -> int:
     if args.cmd == "hub":
         return _hub(args)
     if args.cmd == "demo":
+        if args.screens:
+            from motcua.demo.screens import run_screens
+
+            return run_screens(args.screens, Path(args.out))
         from motcua.demo.run import run_demo
 
         return run_demo(args)

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from motcua.core.state import Event
 from motcua.hub.storage.db import HubStore, sqlite_url
-from tests.conftest import VN
+from tests.support.clock import VN
 
 
 def test_schema_pragmas_and_stream_id_survive_reopen(tmp_path) -> None:  # type: ignore[no-untyped-def]

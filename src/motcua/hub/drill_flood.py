@@ -35,7 +35,7 @@ import zmq
 from motcua.core import protocol
 
 FIELDS = "ABCDEGHKLMN"
-TYPES = [t.encode() for t in protocol.SCHEMAS] + [b"nope", b"ticket.takee", b"", b"\xff\xfe"]
+TYPES = [t.encode() for t in protocol.REQUESTS] + [b"nope", b"ticket.takee", b"", b"\xff\xfe"]
 
 
 @dataclass

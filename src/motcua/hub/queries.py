@@ -14,7 +14,7 @@ from motcua.core.centre.model import Centre
 from motcua.core.state import FINAL_STATES
 from motcua.core.state_snapshot import state_to_dict
 from motcua.hub.domain import policy
-from motcua.hub.domain.engine import Actor, Engine, ticket_public
+from motcua.hub.domain.engine import Actor, Engine, counter_view, ticket_public
 from motcua.hub.domain.errors import Refusal
 from motcua.hub.health import StorageHealth
 from motcua.hub.storage.db import HubStore
@@ -47,7 +47,7 @@ class Queries:
             c = self.engine.counter_for(actor, cmd.body)
             limit = int(cmd.body.get("limit", 50))
             order = policy.ordered_waiting(self.centre, self.engine.state, c, limit)
-            return {"counter": c.number, "waiting": [
+            return {"counter": counter_view(self.engine, c.number), "waiting": [
                 {"ticket": ticket_public(ch.ticket, now), "reason_vi": ch.reason_vi,
                  "reason_en": ch.reason_en} for ch in order]}
         if cmd.type == "printer.pending":

@@ -30,6 +30,7 @@ from motcua.hub.domain.errors import Refusal
 from motcua.hub.heavy import HeavyReads
 from motcua.hub.queries import Queries, _internal, _request_id, _unauthorised
 from motcua.hub.replies import ReplySender, device_of, tcp_keepalive
+from motcua.hub.revocation import KeyControl
 from motcua.hub.security import Registry, secure_server_socket, start_authenticator
 from motcua.hub.storage.db import HubStore, StoredReply
 from motcua.hub.upkeep import Upkeep
@@ -84,6 +85,8 @@ class HubServer(Queries, Upkeep):
         self._start_error: Exception | None = None
         self.ctx: zmq.Context[Any] = zmq.Context()
         self._auth: Any = None
+        self._keys: KeyControl | None = None
+        """Applies allow-list changes at once (CURVE with a keys file; motcua.hub.revocation)."""
         self.command_port = 0
         self.event_port = 0
         self.commands_handled = 0
@@ -189,6 +192,8 @@ class HubServer(Queries, Upkeep):
             if self._thread.is_alive():
                 self._wake()
             self._thread.join(10)
+        if self._keys is not None:
+            self._keys.stop()
         if self._auth is not None:
             self._auth.stop()
         self.watchdog.close()
@@ -248,6 +253,10 @@ class HubServer(Queries, Upkeep):
                 raise
         self.command_port = _port(router)
         self.event_port = _port(pub)
+        if self.options.curve_secret_key is not None and self.registry.keys_file is not None:
+            self._keys = KeyControl(self.ctx, self.registry, self.registry.keys_file.parent,
+                                    self._wake, self.options.curve_secret_key)
+            self._keys.start()
         if not curve:
             log.warning("hub running WITHOUT CURVE (open mode): devices are trusted by name")
         log.info("hub serving commands on %s, events on %s",
@@ -274,6 +283,8 @@ class HubServer(Queries, Upkeep):
         try:
             while not self._stop.is_set():
                 self.watchdog.ping()  # from the loop itself: a hung loop stops pinging
+                if self._keys is not None:  # allow-list changes: in force before any turn
+                    pub = self.pub = self._keys.at_turn_boundary(pub, wake)
                 timeout = max(0.0, min(next_hb, next_tick) - time.monotonic())
                 ready = dict(poller.poll(0 if self.waiting else int(timeout * 1000) + 1))
                 if router in ready or self.waiting:
@@ -329,12 +340,13 @@ class HubServer(Queries, Upkeep):
 
     def _actor(self, identity: bytes, user_id: str | None) -> Actor | None:
         if self.options.curve_secret_key is not None:
-            return None if user_id is None else self.registry.actor_for_device(user_id, curve=True)
+            # user_id is the connection's public key (ZAP): the role comes from the key.
+            return self.registry.actor_for_key(user_id, identity)
         try:
             name = identity.decode("ascii").split("#", 1)[0]
         except UnicodeDecodeError:
             return None
-        return self.registry.actor_for_device(name, curve=False)
+        return self.registry.actor_for_device(name)
 
     def _turn(self, router: zmq.Socket[Any], pub: zmq.Socket[Any]) -> None:
         batch = self._drain(router)
@@ -354,6 +366,7 @@ class HubServer(Queries, Upkeep):
         expired: list[str] = []
         seen: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {}
         waiters: list[tuple[bytes, tuple[str, str]]] = []
+        keys: dict[bytes, str | None] = {}
         broken = False
         for identity, user_id, frames in batch:
             rid = _request_id(frames)
@@ -361,6 +374,7 @@ class HubServer(Queries, Upkeep):
             if actor is None:
                 outgoing.append((identity, False, rid, _unauthorised()))
                 continue
+            keys[identity] = user_id
             self._presence[actor.device] = time.monotonic()
             try:
                 cmd = protocol.decode_command(frames)
@@ -394,6 +408,8 @@ class HubServer(Queries, Upkeep):
                 log.exception("command %s from %s failed", cmd.type, actor.device)
                 ok, body = False, _internal()
                 broken = True
+            if not ok and body.get("code") == "forbidden":
+                self.registry.refused_role(actor, user_id, cmd.type)
             seen[key] = (ok, body)
             new_replies.append((actor.device, cmd.request_id, ok, body))
             outgoing.append((identity, ok, cmd.request_id, body))
@@ -418,6 +434,8 @@ class HubServer(Queries, Upkeep):
                 ok, body = True, self._query(actor, cmd, now)
             except Refusal as r:
                 ok, body = False, r.to_body()
+                if r.code == "forbidden":
+                    self.registry.refused_role(actor, keys.get(identity), cmd.type)
             self._send(router, identity, ok, cmd.request_id, body)
 
     def _commit_and_publish(self, pub: zmq.Socket[Any], new_events: list[tuple[Event, str]],
@@ -450,7 +468,7 @@ class HubServer(Queries, Upkeep):
         self.sender.send(router, identity, ok, rid, body)
 
     def _tick(self, pub: zmq.Socket[Any]) -> None:
-        self.registry.reload_if_changed()
+        self.registry.on_tick()
         if not self.health.ok or self._stale:
             self._probe_storage()
             if not self.health.ok:

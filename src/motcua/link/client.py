@@ -317,6 +317,13 @@ class EventFollower:
             if self.on_refused is not None:
                 self.on_refused(refused)
 
+    def _ask_if_refused(self) -> None:
+        try:
+            self.client.request("ping", {}, timeout=0.5, retries=0)
+        except HubError as exc:
+            if exc.code == "not_authorised":
+                self._set_refused(True)
+
     def _snapshot(self) -> bool:
         if time.monotonic() < self._retry_refused_at:
             return False  # refused a moment ago: do not hammer the hub
@@ -367,6 +374,11 @@ class EventFollower:
                 if time.monotonic() - last_heard > self.lost_after:
                     self._set_connected(False)
                     need_snapshot = True
+                    if time.monotonic() - last_ping > PRESENCE_PING_S:
+                        # Silence may mean our key was revoked (the hub dropped every
+                        # subscriber and refuses ours): ask, so the device can say so.
+                        last_ping = time.monotonic()
+                        self._ask_if_refused()
                     continue
                 if need_snapshot:
                     # Subscribed first, snapshot second: events that raced the snapshot
