@@ -86,7 +86,12 @@ def test_end_to_end_over_serial_with_rts_cts(tmp_path: Path, mode: str) -> None:
     server = PtyServer(printer)
     try:
         with SerialLink(server.path, 115200, rtscts=True) as link:
-            result = TicketPrinter(link, mode).print_ticket(sample_ticket())
+            # The status query after the cut waits behind the whole job in the pty; the
+            # virtual printer's thread may be late under load. A long time-out costs
+            # nothing when the answer comes (it is a wait for the answer, not a sleep);
+            # the 0.3 s default made this test fail on a busy machine.
+            result = TicketPrinter(link, mode, status_timeout=10.0).print_ticket(
+                sample_ticket())
         assert result.ok, result.reason_en
         assert printer.wait_for_tickets(1)
         assert printer.tickets[0].data == render(sample_ticket(), mode)
