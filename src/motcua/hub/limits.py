@@ -66,6 +66,13 @@ class FairQueue:
         q.append(message)
         return True
 
+    def push_front(self, device: str, message: Incoming) -> None:
+        """Put back a message taken but not handled this turn (it goes first next time)."""
+        q = self._queues.get(device)
+        if q is None:
+            q = self._queues[device] = deque()
+        q.appendleft(message)
+
     def take(self, limit: int) -> list[Incoming]:
         """Up to ``per_device`` messages of each device in turn, round after round, until
         ``limit`` are taken or nothing waits: nobody gets a second share before everyone

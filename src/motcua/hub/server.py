@@ -39,6 +39,8 @@ from motcua.hub.watchdog import Watchdog
 log = logging.getLogger(__name__)
 MAX_BATCH = 256
 REPLY_HWM = 100
+QUERY_BUDGET_S = 0.010
+"""A turn answers queries for at most this long (then the rest waits for the next turn)."""
 REPLY_WINDOW = timedelta(days=2)
 """How long a request id keeps its first answer (see HubServer.prune, docs/protocol.md)."""
 PRUNE_EVERY_S = 600.0
@@ -330,7 +332,7 @@ class HubServer(Queries, Upkeep):
                 except zmq.ZMQError:
                     user_id = None
             rest = [f.bytes for f in frames[1:]]
-            device = user_id or device_of(identity)
+            device = _queue_key((identity, user_id, rest))
             if not self.waiting.offer(device, (identity, user_id, rest)):
                 self.sender.send(router, identity, False, _request_id(rest), limits.busy_body())
 
@@ -359,7 +361,7 @@ class HubServer(Queries, Upkeep):
                 return
         now = self.now()
         outgoing: list[tuple[bytes, bool, str, dict[str, Any]]] = []
-        queries: list[tuple[bytes, Actor, protocol.Command]] = []
+        queries: list[tuple[bytes, Actor, protocol.Command, limits.Incoming]] = []
         new_events: list[tuple[Event, str]] = []
         new_replies: list[tuple[str, str, bool, dict[str, Any]]] = []
         touched: dict[str, None] = {}
@@ -383,7 +385,7 @@ class HubServer(Queries, Upkeep):
                 outgoing.append((identity, False, rid, exc.to_body()))
                 continue
             if cmd.type in protocol.QUERY_TYPES:
-                queries.append((identity, actor, cmd))
+                queries.append((identity, actor, cmd, (identity, user_id, frames)))
                 continue
             key = (actor.device, cmd.request_id)
             if key in seen:
@@ -423,7 +425,16 @@ class HubServer(Queries, Upkeep):
             self._reload()
         for identity, ok, rid, body in outgoing:
             self._send(router, identity, ok, rid, body)
-        for identity, actor, cmd in queries:
+        started = time.perf_counter()
+        for n, (identity, actor, cmd, _incoming) in enumerate(queries):
+            if n and time.perf_counter() - started > QUERY_BUDGET_S:
+                # Queries are answered from memory, but a busy day's snapshot is not
+                # free: what is left waits for the next turn, at the front of its
+                # device's queue, so a device asking for thousands of snapshots cannot
+                # make everyone else's turn long.
+                for later in reversed(queries[n:]):
+                    self.waiting.push_front(_queue_key(later[3]), later[3])
+                break
             if cmd.type == "report.summary" and actor.role in ("manager", "admin"):
                 refused = self.heavy.submit(identity, cmd.request_id, cmd.body)
                 if refused is not None:
@@ -505,3 +516,9 @@ def _port(sock: zmq.Socket[Any]) -> int:
         return int(endpoint.rsplit(":", 1)[1])
     except (IndexError, ValueError):
         return 0
+
+
+def _queue_key(message: limits.Incoming) -> str:
+    """Whose queue a message waits in: the CURVE key, else the device name in its id."""
+    identity, user_id, _frames = message
+    return user_id or device_of(identity)
