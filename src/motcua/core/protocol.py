@@ -233,7 +233,7 @@ def encode_heartbeat(stream_id: str, seq: int,
                      health: dict[str, Any] | None = None) -> list[bytes]:
     """A heartbeat; ``health`` (e.g. ``{"storage": "full", ...}``) tells devices of a
     fault of the hub's own, such as a full disk (see motcua.hub.health)."""
-    body = dumps({"v": VERSION_TEXT, "health": health}) if health else _HEARTBEAT_BODY
+    body = dumps({"v": VERSION_TEXT, **health}) if health else _HEARTBEAT_BODY
     return [HEARTBEAT, stream_id.encode("ascii"), struct.pack(">Q", seq), body]
 
 
@@ -248,10 +248,11 @@ def decode_event(frames: list[bytes]) -> EventMessage:
     stream = frames[1].decode("ascii", "replace")
     if frames[0] == HEARTBEAT:
         try:
-            health = loads_object(frames[3], strict=False).get("health") or {}
+            health = loads_object(frames[3])
         except ProtocolError:
             health = {}
-        return EventMessage("hb", stream, seq, "", "", dict(health))
+        health.pop("v", None)  # the protocol version, not a fault
+        return EventMessage("hb", stream, seq, "", "", health)
     if not frames[0].startswith(EVENT_PREFIX):
         raise ProtocolError("bad_frame", "Chủ đề sự kiện lạ", f"Unknown topic {frames[0][:32]!r}")
     payload = loads_object(frames[3], MAX_REPLY_BYTES, strict=False)

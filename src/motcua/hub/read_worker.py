@@ -23,6 +23,7 @@ import zmq
 
 log = logging.getLogger(__name__)
 IDLE_EXIT_S = 60.0
+NICENESS = 5
 
 
 def read_only_engine(url: str) -> Any:
@@ -65,10 +66,11 @@ def summary(job: dict[str, Any], engines: dict[str, Any]) -> dict[str, Any]:
 
 
 def serve(endpoint: str, idle_exit_s: float = IDLE_EXIT_S) -> int:
-    # The lowest CPU priority: on a small machine a year's report must wait for the
-    # hub, never the other way round (the hub's take/call latency is what matters).
+    # A lower CPU priority: on a small machine the hub's take/call latency matters more
+    # than a report's. Not the lowest (19): on a busy machine the worker then starved
+    # and the manager's report timed out.
     try:
-        os.nice(19)
+        os.nice(NICENESS)
     except OSError:
         pass
     ctx: zmq.Context[Any] = zmq.Context()

@@ -94,6 +94,7 @@ class HubServer(Queries, Upkeep):
         self.commands_handled = 0
         self.offline_after_s = OFFLINE_AFTER_S
         self._centre_dicts: dict[bool, dict[str, Any]] = {}
+        self._snapshot_cache: dict[bool, tuple[tuple[int, str | None], bytes]] = {}
         self._last_now: datetime | None = None
         self._clock_held = False
         self.restore_skip = RESTORE_SKIP
@@ -440,6 +441,11 @@ class HubServer(Queries, Upkeep):
                 if refused is not None:
                     r_identity, r_rid, r_ok, r_body = refused
                     self._send(router, r_identity, r_ok, r_rid, r_body)
+                continue
+            if cmd.type == "snapshot":
+                body_bytes = self.snapshot_bytes(actor, staff=bool(cmd.body.get("staff")))
+                self.sender.send_frames(router, identity, [
+                    protocol.VERSION, protocol.OK, cmd.request_id.encode("ascii"), body_bytes])
                 continue
             try:
                 ok, body = True, self._query(actor, cmd, now)

@@ -62,13 +62,12 @@ class ErrorReply(Reply):
                                             '{"key": "date_from"} for a bad key')]
 
 
-class HubHealth(Reply):
-    """The hub's own health (also in heartbeats): is its disk taking writes?"""
+class Health(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The hub's own faults (motcua.hub.health): ``{"storage": "ok"}`` when well."""
 
-    storage: Annotated[str, Meta(description="ok, full (disk full) or unavailable (cannot "
-                                 "write); while not ok, tickets are not issued")] = "ok"
-    code: Annotated[str | None, Meta(description="storage_full or storage_unavailable")] = None
-    since: Annotated[str | None, Meta(description="when the fault began (ISO 8601)")] = None
+    storage: Annotated[str, Meta(description="ok | full | unavailable")]
+    code: str | None = None
+    since: str | None = None
     message_vi: str | None = None
     message_en: str | None = None
 
@@ -79,8 +78,7 @@ class PingReply(Reply):
     stream_id: str
     device: str
     role: str
-    health: Annotated[HubHealth, Meta(description="the hub's own health")] = msgspec.field(
-        default_factory=HubHealth)
+    health: Health | None = None
 
 
 class You(Reply):
@@ -99,8 +97,7 @@ class SnapshotReply(Reply):
     waiting: Annotated[dict[str, int], Meta(description="people waiting per field code")]
     online: Annotated[list[str], Meta(description="devices heard from recently")]
     you: You
-    health: Annotated[HubHealth, Meta(description="the hub's own health")] = msgspec.field(
-        default_factory=HubHealth)
+    health: Health | None = None
 
 
 class TakeReply(Reply):
