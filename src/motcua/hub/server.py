@@ -99,6 +99,7 @@ class HubServer(Queries, Upkeep):
         self._clock_held = False
         self.restore_skip = RESTORE_SKIP
         self.waiting = limits.FairQueue()
+        self._reply_budget = limits.ByteBudget(limits.REPLY_BYTES_PER_S)
         self.sender = ReplySender()
         self._bad_input = limits.ThrottledLog()
         self.health = health.StorageHealth()
@@ -288,9 +289,11 @@ class HubServer(Queries, Upkeep):
                 self.watchdog.ping()  # from the loop itself: a hung loop stops pinging
                 if self._keys is not None:  # allow-list changes: in force before any turn
                     pub = self.pub = self._keys.at_turn_boundary(pub, wake)
-                timeout = max(0.0, min(next_hb, next_tick) - time.monotonic())
-                ready = dict(poller.poll(0 if self.waiting else int(timeout * 1000) + 1))
-                if router in ready or self.waiting:
+                wake_at = min(next_hb, next_tick, self.waiting.next_ready_at() or next_tick)
+                timeout = max(0.0, wake_at - time.monotonic())
+                waiting = self.waiting.ready()
+                ready = dict(poller.poll(0 if waiting else int(timeout * 1000) + 1))
+                if router in ready or waiting or self.waiting.ready():
                     try:
                         self._turn(router, pub)
                     except Exception:  # the loop must outlive any one bad turn
@@ -427,15 +430,20 @@ class HubServer(Queries, Upkeep):
         for identity, ok, rid, body in outgoing:
             self._send(router, identity, ok, rid, body)
         started = time.perf_counter()
-        for n, (identity, actor, cmd, _incoming) in enumerate(queries):
+        deferred: list[limits.Incoming] = []
+        held: set[str] = set()
+        for n, (identity, actor, cmd, incoming) in enumerate(queries):
             if n and time.perf_counter() - started > QUERY_BUDGET_S:
                 # Queries are answered from memory, but a busy day's snapshot is not
                 # free: what is left waits for the next turn, at the front of its
                 # device's queue, so a device asking for thousands of snapshots cannot
                 # make everyone else's turn long.
-                for later in reversed(queries[n:]):
-                    self.waiting.push_front(_queue_key(later[3]), later[3])
+                deferred.extend(q[3] for q in queries[n:])
                 break
+            device = _queue_key(incoming)
+            if device in held:  # keep a held device's requests in their order
+                deferred.append(incoming)
+                continue
             if cmd.type == "report.summary" and actor.role in ("manager", "admin"):
                 refused = self.heavy.submit(identity, cmd.request_id, cmd.body)
                 if refused is not None:
@@ -443,7 +451,14 @@ class HubServer(Queries, Upkeep):
                     self._send(router, r_identity, r_ok, r_rid, r_body)
                 continue
             if cmd.type == "snapshot":
+                wait_s = self._reply_budget.wait_s(device)
+                if wait_s > 0:  # this device had its share of the hub's bandwidth
+                    deferred.append(incoming)
+                    held.add(device)
+                    self.waiting.hold(device, time.monotonic() + wait_s)
+                    continue
                 body_bytes = self.snapshot_bytes(actor, staff=bool(cmd.body.get("staff")))
+                self._reply_budget.spend(device, len(body_bytes))
                 self.sender.send_frames(router, identity, [
                     protocol.VERSION, protocol.OK, cmd.request_id.encode("ascii"), body_bytes])
                 continue
@@ -454,6 +469,8 @@ class HubServer(Queries, Upkeep):
                 if r.code == "forbidden":
                     self.registry.refused_role(actor, keys.get(identity), cmd.type)
             self._send(router, identity, ok, cmd.request_id, body)
+        for later in reversed(deferred):  # back to the front of their queues, in order
+            self.waiting.push_front(_queue_key(later), later)
 
     def _commit_and_publish(self, pub: zmq.Socket[Any], new_events: list[tuple[Event, str]],
                             new_replies: list[tuple[str, str, bool, dict[str, Any]]],
