@@ -179,8 +179,7 @@ def test_a_crash_at_the_midnight_commit_leaves_no_open_report_rows(tmp_path: Pat
     assert before.facts[waiting["id"]]["status"] == "waiting"
     site = Centre(tmp_path, centre, clock, open_all_hours=True)   # the hub starts again
     try:
-        wait_until(lambda: site.facts()[waiting["id"]]["status"] == "cancelled",
-                   "Monday's waiting ticket reported as cancelled after the restart", 10)
+        wait_until(lambda: site.facts()[waiting["id"]]["status"] == "cancelled", "Monday's waiting ticket reported as cancelled after the restart", 10)
         assert len(check_database(site.db_path).of_type("day.closed")) == 1
     finally:
         site.close()

@@ -18,6 +18,7 @@ from motcua.printer.driver import TicketPrinter
 from motcua.printer.render import decode_text
 from motcua.printer.ticket import sample_ticket
 from motcua.printer.virtual import TcpServer, VirtualPrinter, VirtualState
+from tests.support.twins import TWIN_STATUS_S
 
 RENDER = ["render", "--number", "A025", "--field", "Tư pháp – Hộ tịch", "--ahead", "3",
           "--estimate", "12", "--issued", "16/07/2025 14:30"]
@@ -37,6 +38,19 @@ def test_render_writes_bytes_and_picture(tmp_path: Path, mode: str,
     if mode != "raster":
         text = decode_text(data)
         assert "Tư pháp - Hộ tịch" in text and "16/07/2025 14:30" in text
+
+
+def test_render_without_a_wait_figure_and_with_a_checklist(tmp_path: Path) -> None:
+    out = tmp_path / "t.bin"
+    assert main([*RENDER, "--no-estimate", "beyond_closing", "--closes-at", "17:00",
+                 "--document", "Tờ khai đăng ký khai sinh (theo mẫu)",
+                 "--document", "Giấy tờ tùy thân", "--mode", "tcvn3", "-o", str(out)]) == 0
+    lines = decode_text(out.read_bytes()).split("\n")
+    assert "Có thể không kịp phục vụ trong hôm nay" in lines
+    assert "(trung tâm đóng cửa lúc 17:00)" in lines  # the bracket moved down whole
+    assert not any("phút" in line for line in lines)
+    start = lines.index("Giấy tờ cần mang:")
+    assert lines[start + 1 : start + 3] == ["- Tờ khai đăng ký khai sinh", "- Giấy tờ tùy thân"]
 
 
 def test_render_58mm(tmp_path: Path) -> None:
@@ -118,7 +132,8 @@ def test_standalone_virtual_printer_over_tcp(tmp_path: Path) -> None:
     try:
         host, port = where.removeprefix("tcp:").rsplit(":", 1)
         with NetworkLink(host, int(port)) as link:
-            assert TicketPrinter(link, "tcvn3").print_ticket(sample_ticket()).ok
+            assert TicketPrinter(link, "tcvn3", status_timeout=TWIN_STATUS_S).print_ticket(
+                sample_ticket()).ok
     finally:
         out = _stop(proc)
     assert "printed 1 tickets" in out
