@@ -27,7 +27,9 @@ def test_every_reply_and_event_of_a_day_fits_its_model(hub) -> None:  # type: ig
     replies: list[tuple[str, dict[str, Any]]] = []
 
     def ask(device: str, kind: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        reply: dict[str, Any] = hub.client(device).request(kind, body or {})
+        # A report comes from the hub's read worker, started on first use: on a busy
+        # machine that start alone can take seconds (docs/architecture.md, "Heavy reads").
+        reply: dict[str, Any] = hub.client(device, timeout=60.0).request(kind, body or {})
         replies.append((kind, reply))
         return reply
 
@@ -117,7 +119,8 @@ def test_a_refused_body_names_the_key_and_the_problem(hub, body, key, words) -> 
 ])
 def test_bad_report_dates_are_a_bad_request_not_an_internal_error(hub, body, key) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(HubError) as err:
-        hub.client("manager-1").request("report.summary", body)
+        hub.client("manager-1", timeout=60.0).request("report.summary", body)
     assert err.value.code == "bad_request"
     assert key in err.value.en and key in err.value.vi
-    assert isinstance(hub.client("manager-1").request("report.summary", {}), dict)
+    assert isinstance(hub.client("manager-1", timeout=60.0).request("report.summary", {}),
+                      dict)

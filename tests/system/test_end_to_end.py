@@ -76,14 +76,19 @@ def test_a_kiosk_ticket_is_printed_called_shown_announced_and_rated(qtbot, hub, 
         qtbot.waitUntil(lambda: desk.signin.officer_box.count() > 0, timeout=WAIT_MS)
         officer = desk.signin.officer_box.currentData()
         desk.sign_in()
-        qtbot.waitUntil(lambda: desk.signed_in, timeout=WAIT_MS)
+        # The counter app sends one command at a time and refuses the next while the
+        # hub's answer is still on its way: wait for the answer, not only for its effect
+        # (under load the effect can arrive by the event stream first).
+        qtbot.waitUntil(lambda: desk.signed_in and desk._busy is None, timeout=WAIT_MS)
         desk.trigger("call_next")
         # the hall board shows it as the newest call and queues its announcement
         qtbot.waitUntil(lambda: board.model is not None and board.model.newest is not None
                         and board.model.newest.label == label, timeout=WAIT_MS)
         qtbot.waitUntil(lambda: speaker.calls == [(label, 1, False)], timeout=WAIT_MS)
         # service ends; the tablet asks and the citizen presses the best level
+        qtbot.waitUntil(lambda: desk._busy is None, timeout=WAIT_MS)
         desk.trigger("finish")
+        assert not desk.last_message[2], desk.last_message
         best = hub.server.centre.rating_scale[0]
         qtbot.waitUntil(lambda: tablet.press_level(best.value), timeout=WAIT_MS)
         qtbot.waitUntil(lambda: hub.store.facts()[0]["rating"] == best.value, timeout=WAIT_MS)

@@ -41,6 +41,8 @@ START_TIMEOUT_MS = 4500
 CONNECTING = "connecting"
 LOST = "lost"
 UNAUTHORISED = "unauthorised"
+STORAGE = "storage"
+"""The hub cannot store anything (disk full or unwritable): no numbers are issued or called."""
 
 
 class BoardBase(QWidget):
@@ -84,6 +86,7 @@ class BoardBase(QWidget):
         link.event_applied.connect(self._on_event)
         link.connection.connect(self._on_connection)
         link.refused.connect(self._on_refused)
+        link.health.connect(self._on_health)
         self.voice: CallVoice | None = None
         if announcer is not None:
             self.voice = CallVoice(link, announcer, counter=voice_counter, parent=self)
@@ -117,6 +120,7 @@ class BoardBase(QWidget):
         disconnect(self.link.event_applied, self._on_event)
         disconnect(self.link.connection, self._on_connection)
         disconnect(self.link.refused, self._on_refused)
+        disconnect(self.link.health, self._on_health)
         if self.voice is not None:
             self.voice.detach()
         self._blink.stop()
@@ -159,7 +163,7 @@ class BoardBase(QWidget):
     def _on_connection(self, up: bool) -> None:
         if up:
             self._start_timer.stop()
-            self._set_overlay(None)
+            self._set_overlay(STORAGE if self._storage_fault() else None)
             return
         if self.overlay == CONNECTING:
             # At start-up the follower may say "lost" before its first heartbeat; keep
@@ -174,6 +178,16 @@ class BoardBase(QWidget):
             self._set_overlay(UNAUTHORISED)
         elif self.overlay == UNAUTHORISED:
             self._set_overlay(LOST)  # accepted again: "connected" follows with the snapshot
+
+    def _storage_fault(self) -> bool:
+        return str(self.link.hub_health.get("storage", "ok")) != "ok"
+
+    def _on_health(self, _health: object) -> None:
+        """The hub's disk failed or recovered: an alert over the board for the manager."""
+        if self._storage_fault() and self.overlay is None:
+            self._set_overlay(STORAGE)
+        elif not self._storage_fault() and self.overlay == STORAGE:
+            self._set_overlay(None)
 
     def _start_timed_out(self) -> None:
         if self.overlay == CONNECTING:
@@ -228,6 +242,12 @@ class BoardBase(QWidget):
                     "Liên hệ quản trị để đăng ký thiết bị / ask the administrator to enrol it")
         if self.overlay == CONNECTING:
             return ("ĐANG KẾT NỐI…", "Connecting to the hub…", "")
+        if self.overlay == STORAGE:
+            if self.link.hub_health.get("storage") == "full":
+                return ("TẠM NGỪNG CẤP SỐ", "Temporarily not issuing tickets: the hub's disk is full",
+                        "Ổ đĩa máy chủ đã đầy, xin báo cán bộ quản lý / tell the manager")
+            return ("TẠM NGỪNG CẤP SỐ", "Temporarily not issuing tickets: the hub cannot write",
+                    "Máy chủ không ghi được dữ liệu, xin báo cán bộ quản lý / tell the manager")
         when = ""
         if self._last_update is not None:
             when = f"Cập nhật lần cuối / last update {self._last_update.strftime('%H:%M:%S')}"

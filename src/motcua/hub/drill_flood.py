@@ -43,6 +43,12 @@ class Tally:
     sent: int = 0
     answered: int = 0
     codes: dict[str, int] = field(default_factory=dict)
+    lost: int = 0
+    """Given up on after a second of silence (dropped by ZeroMQ or by the hub)."""
+
+    @property
+    def waiting(self) -> int:
+        return max(0, self.sent - self.answered - self.lost)
 
     def add(self, frames: list[bytes]) -> None:
         self.answered += 1
@@ -89,18 +95,21 @@ def blast(ctx: zmq.Context[Any], endpoint: str, name: bytes, count: int,
     tally = Tally()
     try:
         while tally.sent < count:
-            while tally.sent < count and tally.sent - tally.answered < window:
+            while tally.sent < count and tally.waiting < window:
                 try:
                     s.send_multipart(make(tally.sent), zmq.NOBLOCK)
                 except zmq.Again:
                     break
                 tally.sent += 1
-            while s.poll(0 if tally.sent - tally.answered < window else 1000):
+            if tally.waiting < window:
+                while s.poll(0):
+                    tally.add(s.recv_multipart())
+            elif s.poll(1000):
                 tally.add(s.recv_multipart())
-                if tally.sent - tally.answered < window // 2:
-                    break
+            else:  # a second of silence: what is still out will not be answered
+                tally.lost += tally.waiting
         deadline = time.monotonic() + drain_s
-        while tally.answered < tally.sent and time.monotonic() < deadline:
+        while tally.waiting > 0 and time.monotonic() < deadline:
             if s.poll(200):
                 tally.add(s.recv_multipart())
     finally:
@@ -129,7 +138,7 @@ def _blast_main(endpoint: str, kind: str, count: int, seed: int, out: Any) -> No
     ctx: zmq.Context[Any] = zmq.Context()
     try:
         tally = blast_kind(ctx, endpoint, kind, count, seed)
-        out.put((tally.sent, tally.answered, tally.codes))
+        out.put((tally.sent, tally.answered, tally.codes, tally.lost))
     finally:
         ctx.term()
 
@@ -143,9 +152,9 @@ def blast_in_process(endpoint: str, kind: str, count: int, seed: int) -> Tally:
     results = mp.Queue()
     proc = mp.Process(target=_blast_main, args=(endpoint, kind, count, seed, results))
     proc.start()
-    sent, answered, codes = results.get()
+    sent, answered, codes, lost = results.get()
     proc.join()
-    return Tally(sent, answered, codes)
+    return Tally(sent, answered, codes, lost)
 
 
 def flood_message(i: int) -> list[bytes]:
@@ -231,7 +240,8 @@ def run(endpoint: str, frames: int, requests: int, big: int, seed: int,
     ctx: zmq.Context[Any] = zmq.Context()
     sampler = Sampler(endpoint)
     try:
-        base = sampler.baseline(200)
+        sampler.baseline(50)  # warm-up: first connections, imports, caches
+        base = sampler.baseline(300)
         print(line("others, baseline", base))
         alive = True
         for label, kind, count in [("flood (as fast as it can)", "flood", requests),
@@ -244,7 +254,7 @@ def run(endpoint: str, frames: int, requests: int, big: int, seed: int,
             during = sampler.stop()
             codes = ", ".join(f"{k} {v}" for k, v in sorted(tally.codes.items()))
             print(f"{label}: {tally.sent:,} sent in {elapsed:.1f} s, {tally.answered:,} answered"
-                  f" ({codes})")
+                  f" ({codes}), {tally.lost:,} unanswered")
             ratio = pct(during, 0.99) / pct(base, 0.99)
             print("  " + line("others, during", during) + f"  p99 x{ratio:.2f} of baseline")
             if pid is not None:

@@ -31,6 +31,9 @@ MAX_FRAME_BYTES = 4 * protocol.MAX_BODY_BYTES
 """The largest message the hub's ROUTER accepts (ZMQ_MAXMSGSIZE, 256 KiB)."""
 PER_DEVICE_PER_TURN = 16
 MAX_WAITING_PER_DEVICE = 64
+REPLY_BYTES_PER_S = 8_000_000
+"""Snapshot bytes a device may be sent per second (burst: two seconds' worth); beyond
+that its further requests wait (deferred, not refused) until the budget refills."""
 READ_BUDGET = 4096
 """At most this many messages are read off the socket per turn (then the turn runs)."""
 
@@ -54,6 +57,31 @@ class FairQueue:
     _queues: OrderedDict[str, deque[Incoming]] = field(default_factory=OrderedDict)
     refused: int = 0
     """How many messages were refused as ``busy`` (for the drills and the status)."""
+    _held: dict[str, float] = field(default_factory=dict)
+    """Device -> monotonic time before which its messages are not taken (see hold)."""
+
+    def hold(self, device: str, until: float) -> None:
+        """Take nothing of ``device`` before ``until`` (its reply budget is spent)."""
+        self._held[device] = until
+
+    def _takeable(self, device: str, now: float) -> bool:
+        until = self._held.get(device)
+        if until is None:
+            return True
+        if until <= now:
+            del self._held[device]
+            return True
+        return False
+
+    def ready(self) -> bool:
+        """Is there a message that may be taken now?"""
+        now = time.monotonic()
+        return any(self._takeable(d, now) for d in list(self._queues))
+
+    def next_ready_at(self) -> float | None:
+        """When the earliest held device may be taken again (None: nothing held waits)."""
+        times = [self._held[d] for d in self._queues if d in self._held]
+        return min(times) if times else None
 
     def offer(self, device: str, message: Incoming) -> bool:
         """File ``message``; False when the device already has too many waiting."""
@@ -66,21 +94,35 @@ class FairQueue:
         q.append(message)
         return True
 
+    def push_front(self, device: str, message: Incoming) -> None:
+        """Put back a message taken but not handled this turn (it goes first next time)."""
+        q = self._queues.get(device)
+        if q is None:
+            q = self._queues[device] = deque()
+        q.appendleft(message)
+
     def take(self, limit: int) -> list[Incoming]:
-        """Up to ``per_device`` messages of each device in turn, ``limit`` in all."""
+        """Up to ``per_device`` messages of each device in turn, round after round, until
+        ``limit`` are taken or nothing waits: nobody gets a second share before everyone
+        had a first, and a device alone is not held back (no turn is wasted)."""
         out: list[Incoming] = []
-        for device in list(self._queues):
-            if len(out) >= limit:
+        now = time.monotonic()
+        while len(out) < limit:
+            devices = [d for d in self._queues if self._takeable(d, now)]
+            if not devices:
                 break
-            q = self._queues[device]
-            for _ in range(min(self.per_device, limit - len(out))):
-                if not q:
+            for device in devices:
+                if len(out) >= limit:
                     break
-                out.append(q.popleft())
-            # The device goes to the back of the line; an empty one is forgotten.
-            del self._queues[device]
-            if q:
-                self._queues[device] = q
+                q = self._queues[device]
+                for _ in range(min(self.per_device, limit - len(out))):
+                    if not q:
+                        break
+                    out.append(q.popleft())
+                # The device goes to the back of the line; an empty one is forgotten.
+                del self._queues[device]
+                if q:
+                    self._queues[device] = q
         return out
 
     def __len__(self) -> int:
@@ -88,6 +130,30 @@ class FairQueue:
 
     def __bool__(self) -> bool:
         return bool(self._queues)
+
+
+class ByteBudget:
+    """A token bucket of bytes per device (refills at ``rate`` per second, up to two
+    seconds' worth)."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self._tokens: dict[str, tuple[float, float]] = {}
+
+    def _level(self, device: str, now: float) -> float:
+        tokens, at = self._tokens.get(device, (2 * self.rate, now))
+        return min(2 * self.rate, tokens + (now - at) * self.rate)
+
+    def wait_s(self, device: str) -> float:
+        """0 when the device may be sent more now, else how long until it may."""
+        level = self._level(device, time.monotonic())
+        return 0.0 if level >= 0 else -level / self.rate
+
+    def spend(self, device: str, nbytes: int) -> None:
+        now = time.monotonic()
+        self._tokens[device] = (self._level(device, now) - nbytes, now)
+        if len(self._tokens) > 10_000:  # hostile routing ids must not grow this forever
+            self._tokens.clear()
 
 
 class ThrottledLog:

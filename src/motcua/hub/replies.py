@@ -47,11 +47,15 @@ class ReplySender:
 
     def send(self, router: zmq.Socket[Any], identity: bytes, ok: bool, rid: str,
              body: dict[str, Any]) -> None:
+        self.send_frames(router, identity, protocol.encode_reply(ok, rid, body))
+
+    def send_frames(self, router: zmq.Socket[Any], identity: bytes,
+                    frames: list[bytes]) -> None:
+        """A reply already encoded (``protocol.encode_reply`` or a cached snapshot body)."""
         try:
             # NOBLOCK: a device that stops reading fills its pipe; it loses its replies
             # (a retry gets the stored one) instead of freezing the hub for everyone.
-            router.send_multipart([identity, *protocol.encode_reply(ok, rid, body)],
-                                  zmq.NOBLOCK)
+            router.send_multipart([identity, *frames], zmq.NOBLOCK)
         except zmq.Again:
             self.dropped += 1
             self._log.warn(device_of(identity), "does not read its replies; reply dropped")

@@ -23,27 +23,28 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from motcua.core import protocol
 from motcua.core.booking import BookingError
 from motcua.core.calendar import business_day, local
-from motcua.core.centre.load import centre_to_dict
 from motcua.core.centre.model import Centre
 from motcua.core.facts import fact_row
-from motcua.core.state import FINAL_STATES, DayState, Event, apply
-from motcua.core.state_snapshot import state_to_dict
+from motcua.core.state import DayState, Event, apply
 from motcua.hub import health, limits
 from motcua.hub.bookings import HubBookings
 from motcua.hub.citizens import CitizenCaps
-from motcua.hub.domain import policy
-from motcua.hub.domain.engine import Actor, Engine, Outcome, counter_view, ticket_public
+from motcua.hub.domain.engine import Actor, Engine, Outcome
 from motcua.hub.domain.errors import Refusal
 from motcua.hub.heavy import HeavyReads
+from motcua.hub.queries import Queries, _internal, _request_id, _unauthorised
 from motcua.hub.replies import ReplySender, device_of, tcp_keepalive
 from motcua.hub.revocation import KeyControl
 from motcua.hub.security import Registry, secure_server_socket, start_authenticator
 from motcua.hub.storage.db import HubStore, StoredReply
+from motcua.hub.upkeep import Upkeep
 from motcua.hub.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 256
 REPLY_HWM = 100
+QUERY_BUDGET_S = 0.010
+"""A turn answers queries for at most this long (then the rest waits for the next turn)."""
 REPLY_WINDOW = timedelta(days=2)
 """How long a request id keeps its first answer (see HubServer.prune, docs/protocol.md)."""
 PRUNE_EVERY_S = 600.0
@@ -76,7 +77,7 @@ class HubOptions:
     """Tickets one citizen (by ID card) may take per field and day (motcua.hub.citizens)."""
 
 
-class HubServer:
+class HubServer(Queries, Upkeep):
     def __init__(self, centre: Centre, store: HubStore, options: HubOptions | None = None,
                  *, registry: Registry | None = None, clock: Clock = system_clock) -> None:
         self.centre = centre
@@ -103,10 +104,12 @@ class HubServer:
         self.commands_handled = 0
         self.offline_after_s = OFFLINE_AFTER_S
         self._centre_dicts: dict[str, dict[str, Any]] = {}
+        self._snapshot_cache: dict[str, tuple[tuple[int, str | None], bytes]] = {}
         self._last_now: datetime | None = None
         self._clock_held = False
         self.restore_skip = RESTORE_SKIP
         self.waiting = limits.FairQueue()
+        self._reply_budget = limits.ByteBudget(limits.REPLY_BYTES_PER_S)
         self.sender = ReplySender()
         self._bad_input = limits.ThrottledLog()
         self.health = health.StorageHealth()
@@ -296,9 +299,11 @@ class HubServer:
                 self.watchdog.ping()  # from the loop itself: a hung loop stops pinging
                 if self._keys is not None:  # allow-list changes: in force before any turn
                     pub = self.pub = self._keys.at_turn_boundary(pub, wake)
-                timeout = max(0.0, min(next_hb, next_tick) - time.monotonic())
-                ready = dict(poller.poll(0 if self.waiting else int(timeout * 1000) + 1))
-                if router in ready or self.waiting:
+                wake_at = min(next_hb, next_tick, self.waiting.next_ready_at() or next_tick)
+                timeout = max(0.0, wake_at - time.monotonic())
+                waiting = self.waiting.ready()
+                ready = dict(poller.poll(0 if waiting else int(timeout * 1000) + 1))
+                if router in ready or waiting or self.waiting.ready():
                     try:
                         self._turn(router, pub)
                     except Exception:  # the loop must outlive any one bad turn
@@ -341,7 +346,7 @@ class HubServer:
                 except zmq.ZMQError:
                     user_id = None
             rest = [f.bytes for f in frames[1:]]
-            device = user_id or device_of(identity)
+            device = _queue_key((identity, user_id, rest))
             if not self.waiting.offer(device, (identity, user_id, rest)):
                 self.sender.send(router, identity, False, _request_id(rest), limits.busy_body())
 
@@ -359,24 +364,6 @@ class HubServer:
             return None
         return self.registry.actor_for_device(name)
 
-    def _reload(self) -> None:
-        """Back to what the database holds; if even reading fails, stay marked stale and
-        refuse until a later turn can read (never serve from a state that was not stored)."""
-        try:
-            self._load()
-        except Exception as exc:
-            self._stale = True
-            self._storage_failed(exc)
-
-    def _storage_failed(self, exc: BaseException) -> dict[str, Any]:
-        """Record a storage fault (if it is one) and return the refusal for the batch."""
-        kind = health.classify(exc)
-        if kind is None:
-            return _internal()
-        if self.health.fail(kind, str(exc).splitlines()[0][:200], self.now().isoformat()):
-            self._hb_now = True  # devices learn of it at once, not at the next heartbeat
-        return self.health.refusal()
-
     def _turn(self, router: zmq.Socket[Any], pub: zmq.Socket[Any]) -> None:
         batch = self._drain(router)
         if self._stale:
@@ -388,7 +375,7 @@ class HubServer:
                 return
         now = self.now()
         outgoing: list[tuple[bytes, bool, str, dict[str, Any]]] = []
-        queries: list[tuple[bytes, Actor, protocol.Command]] = []
+        queries: list[tuple[bytes, Actor, protocol.Command, limits.Incoming]] = []
         new_events: list[tuple[Event, str]] = []
         new_replies: list[tuple[str, str, bool, dict[str, Any]]] = []
         touched: dict[str, None] = {}
@@ -412,7 +399,7 @@ class HubServer:
                 outgoing.append((identity, False, rid, exc.to_body()))
                 continue
             if cmd.type in protocol.QUERY_TYPES:
-                queries.append((identity, actor, cmd))
+                queries.append((identity, actor, cmd, (identity, user_id, frames)))
                 continue
             key = (actor.device, cmd.request_id)
             if key in seen:
@@ -460,12 +447,38 @@ class HubServer:
             self._reload()
         for identity, ok, rid, body in outgoing:
             self._send(router, identity, ok, rid, body)
-        for identity, actor, cmd in queries:
+        started = time.perf_counter()
+        deferred: list[limits.Incoming] = []
+        held: set[str] = set()
+        for n, (identity, actor, cmd, incoming) in enumerate(queries):
+            if n and time.perf_counter() - started > QUERY_BUDGET_S:
+                # Queries are answered from memory, but a busy day's snapshot is not
+                # free: what is left waits for the next turn, at the front of its
+                # device's queue, so a device asking for thousands of snapshots cannot
+                # make everyone else's turn long.
+                deferred.extend(q[3] for q in queries[n:])
+                break
+            device = _queue_key(incoming)
+            if device in held:  # keep a held device's requests in their order
+                deferred.append(incoming)
+                continue
             if cmd.type == "report.summary" and actor.role in ("manager", "admin"):
                 refused = self.heavy.submit(identity, cmd.request_id, cmd.body)
                 if refused is not None:
                     r_identity, r_rid, r_ok, r_body = refused
                     self._send(router, r_identity, r_ok, r_rid, r_body)
+                continue
+            if cmd.type == "snapshot":
+                wait_s = self._reply_budget.wait_s(device)
+                if wait_s > 0:  # this device had its share of the hub's bandwidth
+                    deferred.append(incoming)
+                    held.add(device)
+                    self.waiting.hold(device, time.monotonic() + wait_s)
+                    continue
+                body_bytes = self.snapshot_bytes(actor, staff=bool(cmd.body.get("staff")))
+                self._reply_budget.spend(device, len(body_bytes))
+                self.sender.send_frames(router, identity, [
+                    protocol.VERSION, protocol.OK, cmd.request_id.encode("ascii"), body_bytes])
                 continue
             try:
                 ok, body = True, self._query(actor, cmd, now)
@@ -474,6 +487,8 @@ class HubServer:
                 if r.code == "forbidden":
                     self.registry.refused_role(actor, keys.get(identity), cmd.type)
             self._send(router, identity, ok, cmd.request_id, body)
+        for later in reversed(deferred):  # back to the front of their queues, in order
+            self.waiting.push_front(_queue_key(later), later)
 
     def _commit_and_publish(self, pub: zmq.Socket[Any], new_events: list[tuple[Event, str]],
                             new_replies: list[tuple[str, str, bool, dict[str, Any]]],
@@ -508,35 +523,6 @@ class HubServer:
     def _send(self, router: zmq.Socket[Any], identity: bytes, ok: bool, rid: str,
               body: dict[str, Any]) -> None:
         self.sender.send(router, identity, ok, rid, body)
-
-    def _silent_printers(self) -> list[Actor]:
-        """Printers that were heard from and then fell silent while the hub thinks them fine.
-
-        A printer node pings every few seconds; if its process dies, nobody else would
-        tell the kiosk that numbers can no longer be printed.
-        """
-        t = time.monotonic()
-        out: list[Actor] = []
-        for d in self.centre.devices:
-            seen = self._presence.get(d.id)
-            status = self.engine.state.devices.get(d.id, {}).get("status")
-            if (d.role == "printer" and seen is not None and t - seen > self.offline_after_s
-                    and status not in (None, "offline")):
-                out.append(Actor(d.id, "printer", d.counter, d.kiosk))
-        return out
-
-    def _probe_storage(self) -> None:
-        """A small real write: ends a storage fault as soon as the disk takes writes
-        again, and finds a full or read-only disk at start."""
-        try:
-            self.store.probe()
-        except Exception as exc:
-            self._storage_failed(exc)
-            return
-        if self.health.recover():
-            self._hb_now = True
-        if self._stale:
-            self._reload()
 
     def _tick(self, pub: zmq.Socket[Any]) -> None:
         self.registry.on_tick()
@@ -601,77 +587,6 @@ class HubServer:
                                  "per field a day", {"cap": n}).to_body()
         return body, None
 
-    # -- queries ---------------------------------------------------------------------
-    def _query(self, actor: Actor, cmd: protocol.Command, now: datetime) -> dict[str, Any]:
-        if cmd.type == "ping":
-            return {"hub_now": now.isoformat(), "seq": self.store.last_seq(),
-                    "stream_id": self.store.stream_id, "device": actor.device, "role": actor.role,
-                    "health": self.health.to_dict()}
-        if cmd.type == "snapshot":
-            return self.snapshot(actor, staff=bool(cmd.body.get("staff")))
-        if cmd.type == "ticket.estimate":
-            return self.engine.estimate(actor, cmd.body, now)
-        if cmd.type == "counter.waiting":
-            if actor.role not in ("counter", "manager", "admin"):
-                raise _forbidden(actor, cmd.type)
-            c = self.engine.counter_for(actor, cmd.body)
-            limit = int(cmd.body.get("limit", 50))
-            order = policy.ordered_waiting(self.centre, self.engine.state, c, limit)
-            return {"counter": counter_view(self.engine, c.number), "waiting": [
-                {"ticket": ticket_public(ch.ticket, now), "reason_vi": ch.reason_vi,
-                 "reason_en": ch.reason_en} for ch in order]}
-        if cmd.type == "printer.pending":
-            if actor.role not in ("printer", "admin"):
-                raise _forbidden(actor, cmd.type)
-            kiosk = actor.kiosk
-            pending = [ticket_public(t) for t in self.engine.state.tickets.values()
-                       if t.kiosk == kiosk and not t.printed and t.status not in FINAL_STATES]
-            return {"tickets": pending}
-        raise _forbidden(actor, cmd.type)
-
-    def snapshot(self, actor: Actor, *, staff: bool = False) -> dict[str, Any]:
-        with_staff = staff and actor.role in ("counter", "manager", "admin")
-        # Boards show each counter's officer by name and title (Decree 118/2025 Art. 9.8).
-        names = "staff" if with_staff else "titles" if actor.role in ("display", "admin") \
-            else "ids"
-        s = self.engine.state
-        t = time.monotonic()
-        online = sorted(d for d, seen in self._presence.items() if t - seen < self.offline_after_s)
-        return {
-            "stream_id": self.store.stream_id, "seq": self.store.last_seq(),
-            "hub_now": self.now().isoformat(),
-            "centre": self._centre_dict(names),
-            "state": state_to_dict(s),
-            "waiting": {f.code: s.waiting_count(f.code) for f in self.centre.fields},
-            "online": online, "health": self.health.to_dict(), "you": {"device": actor.device, "role": actor.role,
-                                      "counter": actor.counter, "kiosk": actor.kiosk},
-        }
-
-    def _centre_dict(self, names: str) -> dict[str, Any]:
-        """The centre as snapshots carry it; it never changes while the hub runs.
-        ``names``: officers by ``ids`` only, with ``titles`` (boards) or as ``staff``."""
-        cached = self._centre_dicts.get(names)
-        if cached is None:
-            cached = self._centre_dicts[names] = centre_to_dict(
-                self.centre, include_staff=names == "staff",
-                include_titles=names == "titles")
-        return cached
-
-    def prune(self, keep: timedelta | None = None) -> int:
-        """Forget stored replies older than the idempotency window (database and memory).
-
-        A retry of a request older than the window is treated as a new request; devices
-        retry within seconds, and the window (REPLY_WINDOW) covers the business day and
-        the next one, so a device that was off overnight still gets its first answer.
-        """
-        cutoff = (local(self.centre, self.clock()) - (keep or self.reply_window)).isoformat()
-        gone = self.store.prune_replies(cutoff)
-        self._replies = {k: v for k, v in self._replies.items() if v.created_at >= cutoff}
-        if gone:
-            log.info("pruned %d stored replies older than %s", gone, cutoff)
-        return gone
-
-
 def _port(sock: zmq.Socket[Any]) -> int:
     endpoint = str(sock.getsockopt_string(zmq.LAST_ENDPOINT))
     try:
@@ -680,27 +595,7 @@ def _port(sock: zmq.Socket[Any]) -> int:
         return 0
 
 
-def _request_id(frames: list[bytes]) -> str:
-    if len(frames) >= 3 and 0 < len(frames[2]) <= protocol.MAX_ID_BYTES:
-        try:
-            text = frames[2].decode("ascii")
-            if text.isprintable():
-                return text
-        except UnicodeDecodeError:
-            pass
-    return "-"
-
-
-def _unauthorised() -> dict[str, Any]:
-    return {"code": "not_authorised", "message_vi": "Thiết bị chưa được cấp quyền",
-            "message_en": "Device not authorised", "details": {}}
-
-
-def _internal() -> dict[str, Any]:
-    return {"code": "internal", "message_vi": "Lỗi nội bộ của máy chủ, xin thử lại",
-            "message_en": "Internal hub error, please retry", "details": {}}
-
-
-def _forbidden(actor: Actor, kind: str) -> Refusal:
-    return Refusal("forbidden", f"Thiết bị {actor.device} không được phép: {kind}",
-                   f"Device {actor.device} may not send {kind}")
+def _queue_key(message: limits.Incoming) -> str:
+    """Whose queue a message waits in: the CURVE key, else the device name in its id."""
+    identity, user_id, _frames = message
+    return user_id or device_of(identity)

@@ -32,6 +32,8 @@ class KioskState:
     """False when the hub answered ``not_authorised`` (unknown device or key)."""
     printer: str | None = None
     """Status of this kiosk's printer as the hub knows it; None when never reported."""
+    storage_ok: bool = True
+    """False while the hub cannot store anything (disk full or unwritable)."""
 
     @property
     def printer_blocked(self) -> bool:
@@ -39,7 +41,8 @@ class KioskState:
 
     @property
     def can_take(self) -> bool:
-        return self.online and self.authorised and not self.printer_blocked
+        return (self.online and self.authorised and self.storage_ok
+                and not self.printer_blocked)
 
     def problem(self, lang: Lang) -> str:
         """The sentence the citizen reads, or "" when all is well."""
@@ -47,6 +50,8 @@ class KioskState:
             return tr("state.not_authorised", lang)
         if not self.online:
             return tr("state.disconnected", lang)
+        if not self.storage_ok:
+            return tr("state.storage_fault", lang)
         if self.printer_blocked:
             return tr("state.printer_fault", lang, reason=tr(f"printer.{self.printer}", lang))
         return ""
@@ -66,6 +71,8 @@ def failure_text(exc: HubError, lang: Lang) -> str:
         return tr("confirm.unavailable", lang)
     if exc.code == "not_authorised":
         return tr("state.not_authorised", lang)
+    if exc.code in ("storage_full", "storage_unavailable"):
+        return tr("state.storage_fault", lang)
     words = pick(lang, exc.vi, exc.en)
     return f"{tr('confirm.not_taken', lang)} {words}" if words else tr("confirm.not_taken", lang)
 

@@ -155,6 +155,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "Connection to the hub lost. Numbers cannot be taken for now; please "
                            "ask at the help desk."),
     "state.disconnected_short": ("Mất kết nối", "Connection lost"),
+    "state.storage_fault": ("Tạm ngừng cấp số. Xin vui lòng liên hệ quầy hướng dẫn.",
+                            "Temporarily not issuing tickets. Please ask at the help desk."),
     "state.not_authorised": ("Thiết bị chưa được cấp quyền. Xin vui lòng liên hệ quầy hướng dẫn.",
                              "Device not authorised. Please ask at the help desk."),
     "state.printer_fault": ("Máy in vé tạm thời không hoạt động ({reason}). Xin vui lòng liên hệ "

@@ -94,6 +94,7 @@ class KioskWindow(QWidget):
         self._timers()
         link.view_changed.connect(self._on_view)
         link.connection.connect(self._on_connection)
+        link.health.connect(lambda _h: self._update_state())
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -510,8 +511,10 @@ class KioskWindow(QWidget):
         printer = self._forced.get("printer")
         if printer is None and self.ctx.view is not None:
             printer = printer_status(self.ctx.view, self.ctx.kiosk_id)
+        storage_ok = str(self.link.hub_health.get("storage", "ok")) == "ok"
         self.ctx.state = KioskState(online=bool(self._forced.get("online", self._online)),
-                                    authorised=self._authorised, printer=printer)
+                                    authorised=self._authorised, printer=printer,
+                                    storage_ok=bool(self._forced.get("storage_ok", storage_ok)))
         self.refresh()
 
     def refresh(self) -> None:

@@ -89,6 +89,7 @@ class LiveWindow(QWidget):
         self.online: set[str] = set()
         self.connected = False
         self.banner_state: str | None = "connecting"
+        self._storage_text = ""
         self._offset = timedelta(0)
         self._tz = ZoneInfo("Asia/Ho_Chi_Minh")
         self._last_snapshot: tuple[str, str] = ("", "")
@@ -115,6 +116,7 @@ class LiveWindow(QWidget):
         link.view_changed.connect(self._builder, Qt.ConnectionType.DirectConnection)
         link.connection.connect(self._on_connection)
         link.refused.connect(self._on_refused)
+        link.health.connect(self._on_health)
         view = link.view
         if view is not None:  # joined a link that already runs
             self._last_snapshot = (view.stream_id, view.hub_now)
@@ -230,7 +232,7 @@ class LiveWindow(QWidget):
         self.connected = up
         self._start_timer.stop()
         if up:
-            self._set_banner(None)
+            self._set_banner("storage" if self._storage_text else None)
             self.fetch_staff()
         else:
             self.online = set()  # nothing is known about the devices while the hub is away
@@ -245,6 +247,18 @@ class LiveWindow(QWidget):
         elif self.banner_state == "unauthorised":
             self._set_banner("lost")  # accepted again; the snapshot clears the banner
 
+    def _on_health(self, health: dict[str, object]) -> None:
+        """The hub's own fault (a full or unwritable disk): a red banner until it recovers."""
+        if str(health.get("storage", "ok")) != "ok":
+            self._storage_text = (f"{health.get('message_vi', '')} / "
+                                  f"{health.get('message_en', '')}")
+            if self.banner_state in (None, "storage"):
+                self._set_banner("storage")
+        else:
+            self._storage_text = ""
+            if self.banner_state == "storage":
+                self._set_banner(None)
+
     def _start_timed_out(self) -> None:
         if not self.connected and self.banner_state != "unauthorised":
             self._set_banner("lost")
@@ -252,7 +266,7 @@ class LiveWindow(QWidget):
     def _set_banner(self, state: str | None) -> None:
         self.banner_state = state
         texts = {"lost": LOST_TEXT, "connecting": CONNECTING_TEXT,
-                 "unauthorised": UNAUTHORISED_TEXT}
+                 "unauthorised": UNAUTHORISED_TEXT, "storage": self._storage_text}
         if state is None:
             self.banner.hide()
         else:

@@ -41,12 +41,15 @@ class QtHubLink(QObject):
     * ``connection(bool)``: hub found (True) or lost (False, show "Mất kết nối")
     * ``refused(bool)``: the hub refuses this device (True: show "Thiết bị chưa được cấp
       quyền") or accepts it again (False)
+    * ``health(dict)``: the hub's own health changed (``{"storage": "ok"}`` or a fault
+      such as a full disk: show that tickets are not issued; see docs/protocol.md)
     """
 
     view_changed = Signal(object)
     event_applied = Signal(object, object)
     connection = Signal(bool)
     refused = Signal(bool)
+    health = Signal(object)
     _result = Signal(object, object, object)  # (callback, value, is_error)
 
     def __init__(self, endpoints: Endpoints, device: str, *, keys: ClientKeys | None = None,
@@ -67,6 +70,8 @@ class QtHubLink(QObject):
         self._worker = threading.Thread(target=self._work, name=f"cmd-{device}", daemon=True)
         self._result.connect(self._deliver)
         self._latest: CentreView | None = None
+        self._health: dict[str, Any] = {"storage": "ok"}
+        self.follower.on_health = self._on_health
         # Connected first, so every other slot that reads ``link.view`` sees this copy.
         self.view_changed.connect(self._remember)
 
@@ -93,6 +98,17 @@ class QtHubLink(QObject):
 
     def _on_view(self, view: CentreView) -> None:
         self.view_changed.emit(copy.deepcopy(view))
+        self._on_health(view)
+
+    def _on_health(self, view: CentreView) -> None:
+        if view.health != self._health:
+            self._health = dict(view.health)
+            self.health.emit(dict(view.health))
+
+    @property
+    def hub_health(self) -> dict[str, Any]:
+        """The hub's own health as last heard (``{"storage": "ok"}`` when well)."""
+        return self._health
 
     def _on_batch(self, view: CentreView, events: list[Any]) -> None:
         snapshot = copy.deepcopy(view)
