@@ -232,6 +232,9 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("allow", help="cho phép một hub / allow a hub key")
     a.add_argument("--keys", required=True)
     a.add_argument("--site", required=True)
+    from motcua.province.web.cli import add_parsers
+
+    add_parsers(sub)
     a.add_argument("--public-key", required=True,
                    help="khoá Z85 của hub; dùng --public-key=KHOÁ nếu khoá bắt đầu bằng '-' / "
                         "the hub's Z85 key; write --public-key=KEY when it starts with '-'")
@@ -247,6 +250,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False)
                         else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
                         "%(message)s")
+    if args.command in ("user", "site", "web"):
+        from motcua.province.web.cli import run
+
+        return run(args)
     handlers = {"serve": _cmd_serve, "keys": _cmd_keys, "allow": _cmd_allow}
     try:
         return handlers[args.command](args)
