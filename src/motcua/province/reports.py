@@ -57,7 +57,7 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 FACT_COLUMNS = ("ticket", "day", "field", "label", "priority", "procedure", "status", "counter",
                 "officer", "issued_at", "first_called_at", "served_at", "finished_at",
                 "wait_seconds", "service_seconds", "calls", "transfers", "estimate_minutes",
-                "rating", "satisfied")
+                "rating", "satisfied", "outcome", "dossiers")
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 PAGE = 20_000
 
@@ -139,7 +139,11 @@ def create_fact_tables(engine: Engine, schema: str = "province") -> None:
             wait_seconds double precision, service_seconds double precision,
             calls integer NOT NULL DEFAULT 0, transfers integer NOT NULL DEFAULT 0,
             estimate_minutes integer, rating integer, satisfied boolean,
+            outcome text, dossiers text,
             PRIMARY KEY (stream_id, ticket))"""))
+        # schemas made before outcomes were recorded get the columns too
+        conn.execute(text(f"ALTER TABLE {s}.province_facts ADD COLUMN IF NOT EXISTS outcome text"))
+        conn.execute(text(f"ALTER TABLE {s}.province_facts ADD COLUMN IF NOT EXISTS dossiers text"))
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS province_facts_site_day "
                           f"ON {s}.province_facts (site, day)"))
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS province_facts_day "

@@ -52,6 +52,7 @@ from motcua.core.centre.parse import (
     _Table,
 )
 from motcua.core.centre.snapshot import centre_from_dict, centre_to_dict
+from motcua.core.dossier import DossierRules, rules_from_dict
 from motcua.core.text import nfc
 
 __all__ = [
@@ -73,7 +74,7 @@ _ROOT_KEYS: Final = (
     "id", "name_vi", "place_vi", "name_en", "slogan_vi", "timezone", "number_format",
     "fields_file", "fields", "counters", "priority_categories", "hours", "rating_scale",
     "rating_window_seconds", "policy", "announcement", "officers", "devices", "notice_vi",
-    "kiosk_idle_seconds", "extra",
+    "kiosk_idle_seconds", "extra", "dossier",
 )
 
 
@@ -278,7 +279,20 @@ def build_centre(data: Mapping[str, Any], source: str, fields_data: Mapping[str,
         officers=_parse_officers(root, names_required=not snapshot),
         devices=_parse_devices(root, counters), notice_vi=root.text("notice_vi", ""),
         kiosk_idle_seconds=root.number("kiosk_idle_seconds", 20.0), extra=_parse_extra(root),
+        dossier=_parse_dossier(root),
     )
+
+
+def _parse_dossier(root: _Table) -> DossierRules:
+    raw = root.data.get("dossier")
+    if raw is None:
+        return DossierRules()
+    if not isinstance(raw, Mapping):
+        root.wrong_type("dossier", raw, ("bảng", "table"))
+    try:
+        return rules_from_dict(raw)
+    except (ValueError, TypeError, AttributeError) as exc:
+        root.fail("dossier", str(exc), str(exc))
 
 
 def parse_centre(data: Mapping[str, Any], *, source: str,

@@ -30,6 +30,7 @@ from motcua.core.state import (
 from motcua.hub.domain import policy
 from motcua.hub.domain.errors import Refusal, refuse
 from motcua.hub.domain.estimate import estimate_wait_minutes
+from motcua.hub.domain.finish import finish
 
 # Re-exported: devices and the server know these names from here.
 from motcua.hub.domain.outcome import Actor as Actor
@@ -140,8 +141,10 @@ class Engine:
             return f"{self._digits_index[field_code]}{number:03d}"
         return f"{f.prefix}{number:03d}"
 
-    def finish_current(self, c: Counter, now: datetime, pending: list[Event]) -> None:
-        """Finish the counter's current ticket as served (call-next implies it)."""
+    def finish_current(self, c: Counter, now: datetime, pending: list[Event],
+                       record: dict[str, Any] | None = None) -> None:
+        """Finish the counter's current ticket as served (call-next implies it);
+        ``record`` adds what the officer recorded (hub.domain.finish)."""
         cs = self.state.counter(c.number)
         t = self.state.tickets.get(cs.current) if cs.current else None
         if t is None or t.status not in ACTIVE_STATES:
@@ -155,7 +158,7 @@ class Engine:
             # how long the counter was taken by this citizen, call to finish: what the
             # wait estimate needs (service_seconds is what reports call service time)
             "occupied_seconds": max(0.0, (now - called).total_seconds()),
-            "rating_until": until.isoformat()})
+            "rating_until": until.isoformat(), **(record or {})})
 
     def call(self, c: Counter, t: Ticket, now: datetime, pending: list[Event],
              reason_vi: str, reason_en: str, out_of_order: str | None = None) -> dict[str, Any]:
@@ -319,13 +322,10 @@ def _simple(kind: str, allowed: frozenset[str]) -> Any:
     def run(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
             p: list[Event]) -> dict[str, Any]:
         c = e.counter_for(actor, b)
-        cs = e.open_counter_state(c) if kind != "ticket.done" else e.state.counter(c.number)
+        cs = e.open_counter_state(c)
         t = e.current_ticket(c, allowed)
-        if kind == "ticket.done":
-            e.finish_current(c, now, p)
-        else:
-            e.emit(p, kind, now, {"ticket": t.id, "label": t.label, "field": t.field,
-                                  "counter": c.number, "officer": cs.officer})
+        e.emit(p, kind, now, {"ticket": t.id, "label": t.label, "field": t.field,
+                              "counter": c.number, "officer": cs.officer})
         return {"ticket": ticket_public(t, now), "counter": _counter_view(e, c.number)}
     return run
 
@@ -462,7 +462,7 @@ _COMMANDS: dict[str, Any] = {
     "counter.call_ticket": _call_ticket,
     "counter.recall": _simple("ticket.recalled", frozenset({CALLED, SERVING})),
     "counter.start": _simple("ticket.serving", frozenset({CALLED})),
-    "counter.finish": _simple("ticket.done", frozenset({CALLED, SERVING})),
+    "counter.finish": finish,
     "counter.no_show": _simple("ticket.no_show", frozenset({CALLED})),
     "counter.hold": _simple("ticket.held", frozenset({CALLED, SERVING})),
     "counter.unhold": _unhold,

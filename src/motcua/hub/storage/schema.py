@@ -79,4 +79,6 @@ ticket_facts = Table(
     Column("estimate_minutes", Integer),
     Column("rating", Integer),
     Column("satisfied", Boolean),
+    Column("outcome", String(32)),
+    Column("dossiers", Text),
 )
