@@ -121,7 +121,8 @@ def hub_site(db: str) -> str | None:
         engine.dispose()
 
 
-def read_hub_rows(db: str, day_from: str | None, day_to: str | None) -> list[Sequence[Any]]:
+def read_hub_rows(db: str, day_from: str | None, day_to: str | None,
+                  columns: Sequence[str] | None = None) -> list[Sequence[Any]]:
     """The report columns of a hub's ticket facts, read only, as tuples.
 
     Same rows as ``HubStore.facts`` but only :data:`motcua.reports.figures.REPORT_COLUMNS` and no
@@ -135,7 +136,7 @@ def read_hub_rows(db: str, day_from: str | None, day_to: str | None) -> list[Seq
     url = _hub_url(db)
     cond = ["day >= :a"] if day_from else []
     cond += ["day <= :b"] if day_to else []
-    sql = (f"SELECT {', '.join(REPORT_COLUMNS)} FROM ticket_facts"
+    sql = (f"SELECT {', '.join(columns or REPORT_COLUMNS)} FROM ticket_facts"
            + (f" WHERE {' AND '.join(cond)}" if cond else ""))
     engine = create_engine(url)
     try:
@@ -150,6 +151,7 @@ def read_hub_rows(db: str, day_from: str | None, day_to: str | None) -> list[Seq
 
 def _hub_report(args: argparse.Namespace) -> dict[str, Any]:
     from motcua.reports.figures import summary_rows
+    from motcua.reports.outcomes import outcome_tables
 
     centre = _load_centre(args.config, default=True)
     # "Today" is the centre's business day (Asia/Ho_Chi_Minh), whatever the machine's zone.
@@ -175,7 +177,16 @@ def _hub_report(args: argparse.Namespace) -> dict[str, Any]:
               "thay cho tên (dùng --config) / showing ids, pass --config for names",
               file=sys.stderr)
         centre = None
-    return summary_rows(centre, rows, date_from=first.isoformat(), date_to=last.isoformat())
+    report = summary_rows(centre, rows, date_from=first.isoformat(), date_to=last.isoformat())
+    outcome_cols = ("status", "field", "officer", "outcome", "dossiers")
+    try:
+        outcome_rows = read_hub_rows(db, first.isoformat(), last.isoformat(), outcome_cols)
+    except ReportError:  # a database from before outcomes were recorded (the hub migrates it)
+        outcome_rows = []
+    for table in outcome_tables(centre, (dict(zip(outcome_cols, r, strict=True))
+                                         for r in outcome_rows)):
+        report["tables"][table["key"]] = table
+    return report
 
 
 def _province_report(args: argparse.Namespace) -> dict[str, Any]:

@@ -106,7 +106,9 @@ def test_centre_manager_sees_only_their_centre(client: TestClient) -> None:
         r = client.get(path)
         assert r.status_code == 403, path
         assert "Không có quyền" in r.text or "không được" in r.text.lower()
-    assert client.get(f"/centre/{BEN_THANH}/report?month=2025-11").status_code == 200
+    report = client.get(f"/centre/{BEN_THANH}/report?month=2025-11")
+    assert report.status_code == 200
+    assert "Theo kết quả xử lý" in report.text and "Tiếp nhận hồ sơ" in report.text
     assert client.get("/reports", follow_redirects=False).headers["location"].startswith(
         f"/centre/{BEN_THANH}/report")
 

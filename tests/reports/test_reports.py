@@ -57,6 +57,7 @@ def fact(label: str, field: str, hhmm: str, wait: int | None, service: int | Non
             "finished_at": iso(finished),
             "wait_seconds": None if wait is None else float(wait),
             "service_seconds": None if service is None else float(service),
+            "outcome": None, "dossiers": None,
             "calls": 0 if called is None else 1, "transfers": transfers, "estimate_minutes": 5,
             "rating": rating, "satisfied": satisfied}
 

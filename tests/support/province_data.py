@@ -96,6 +96,24 @@ def waiting(day: date, n: int, first: int, at: datetime, field: str = "Hộ tị
         "estimate_minutes": 10}, at + timedelta(seconds=i)) for i in range(n)]
 
 
+def with_dossier(day: date, at: datetime, number: str = "000.00.21.H56-251124-0001",
+                 ) -> list[tuple[str, dict[str, Any], datetime]]:
+    """One ticket served at counter 1 whose officer recorded a received dossier."""
+    t = f"{day:%Y%m%d}-d1"
+    return [
+        ("ticket.issued", {"ticket": t, "day": day.isoformat(), "field": "Hộ tịch",
+                           "number": 8001, "label": "D001", "priority": None,
+                           "procedure": "Đăng ký khai sinh", "kiosk": "kiosk-1", "ahead": 0,
+                           "estimate_minutes": 5}, at),
+        ("ticket.called", {"ticket": t, "counter": 1, "officer": "cb01"},
+         at + timedelta(minutes=4)),
+        ("ticket.done", {"ticket": t, "counter": 1, "officer": "cb01", "service_seconds": 300,
+                         "rating_until": (at + timedelta(minutes=10)).isoformat(),
+                         "outcome": "received", "dossiers": [number],
+                         "outcome_reason": ""}, at + timedelta(minutes=9)),
+    ]
+
+
 def seed_two_centres(data: ProvinceData) -> None:
     """Bến Thành: 3 earlier days of November, this morning and 4 waiting since 09:30;
     Bình Chánh: 2 earlier days, last synced 2 hours before NOW (offline)."""
@@ -104,6 +122,7 @@ def seed_two_centres(data: ProvinceData) -> None:
         data.add(BEN_THANH, centre_day(date(2025, 11, d), 30, seed=d))
     data.add(BEN_THANH, morning(today, 40, NOW))
     data.add(BEN_THANH, waiting(today, 4, 1, NOW - timedelta(minutes=30)))
+    data.add(BEN_THANH, with_dossier(today, NOW - timedelta(minutes=20)))
     for d in (6, 7):
         data.add(BINH_CHANH, centre_day(date(2025, 11, d), 20, seed=10 + d))
     data.sync(BEN_THANH, refresh=False)

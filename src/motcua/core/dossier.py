@@ -82,8 +82,10 @@ class DossierRules:
         return next((o for o in self.outcomes if o.code == code), None)
 
     def keypad_outcomes(self) -> tuple[OutcomeCode, ...]:
-        """The reduced set the keypad offers, in order (key 1 = the first)."""
-        return tuple(o for o in self.outcomes if o.keypad and not o.reason)
+        """The reduced set the keypad offers, in order (key 1 = the first): outcomes that
+        need neither a typed reason nor a dossier number (a keypad cannot type them)."""
+        return tuple(o for o in self.outcomes
+                     if o.keypad and not o.reason and o.dossiers != "required")
 
 
 class DossierError(ValueError):

@@ -47,6 +47,7 @@ from motcua.reports.figures import (
     summary,
     totals_table,
 )
+from motcua.reports.outcomes import outcome_tables
 
 __all__ = ["FACT_COLUMNS", "FactBuilder", "RefreshResult", "create_fact_tables",
            "facts_from_events", "month_range", "province_overview", "refresh_facts",
@@ -264,7 +265,8 @@ def _copy_facts(conn: Connection, s: str, stream_id: str, site: str,
             priority = r["priority"]
             copy.write_row((stream_id, site, *(r[c] for c in FACT_COLUMNS[:4]),
                             None if priority is None else str(priority),
-                            *(r[c] for c in FACT_COLUMNS[5:])))
+                            # rows from before outcomes were recorded have none
+                            *(r.get(c) for c in FACT_COLUMNS[5:])))
     sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in cols[1:] if c != "ticket")
     conn.execute(text(f"INSERT INTO {s}.province_facts ({', '.join(cols)}) "
                       f"SELECT {', '.join(cols)} FROM _pf_in "
@@ -311,9 +313,11 @@ def site_summary(engine: Engine, schema: str, site: str, month: str,
                  centre: Centre | None = None) -> dict[str, Any]:
     """The same report dict as the hub's for one site and month (``"2025-11"``)."""
     first, last = month_range(month)
-    report = summary(centre, site_facts(engine, schema, site, first, last),
-                     date_from=first.isoformat(), date_to=last.isoformat())
+    facts = site_facts(engine, schema, site, first, last)
+    report = summary(centre, facts, date_from=first.isoformat(), date_to=last.isoformat())
     report["centre"]["id"] = report["centre"]["id"] or site
+    for table in outcome_tables(centre, facts):
+        report["tables"][table["key"]] = table
     return report
 
 
