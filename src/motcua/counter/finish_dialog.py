@@ -141,6 +141,10 @@ class FinishDialog(QDialog):
         self.error.setText(f"{vi}\n{en}")
         self.error.setToolTip(en)
         self.error.show()
+        # grow to the whole message (word-wrapped labels do not ask for their height)
+        width = min(self.error.width(), self.width() - 40)
+        self.error.setMinimumHeight(self.error.heightForWidth(width) + 8)
+        self.adjustSize()
 
     # -- actions ----------------------------------------------------------------------------
     def add_number(self) -> bool:
