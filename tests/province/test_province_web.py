@@ -228,3 +228,18 @@ def test_cli_user_add_list_disable(engine: Engine, data: ProvinceData,
     assert "hoa.ql\tPhạm Thị Hoa\tcentre\t79-xa-binh-chanh  [khóa / disabled]" in \
         capsys.readouterr().out
     assert Accounts(engine, data.schema).audit_log()[0]["action"] == "user.disable"
+
+
+def test_ratings_export_per_officer_counter_field_centre(client: TestClient) -> None:
+    login(client, "bt")  # a centre manager: their own centre's lines only
+    r = client.get("/export/ratings-2025-11.csv?table=by_officer")
+    assert r.status_code == 200
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Mã điểm", "Trung tâm", "Mã cán bộ", "Lượt phục vụ", "Lượt đánh giá",
+                       "Lượt hài lòng", "Tỷ lệ hài lòng QĐ 766 (%)"]
+    assert {row[0] for row in rows[1:]} == {BEN_THANH}
+    for row in rows[1:]:
+        rated, satisfied = int(row[4]), int(row[5])
+        assert row[6] == ("" if not rated else str(round(100 * satisfied / rated, 1)))
+    wb = load_workbook(io.BytesIO(client.get("/export/ratings-2025-11.xlsx").content))
+    assert {"Theo trung tâm", "Theo cán bộ", "Theo quầy", "Theo lĩnh vực"} <= set(wb.sheetnames)

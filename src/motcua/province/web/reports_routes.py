@@ -23,6 +23,7 @@ from motcua.province.reports import month_range, province_overview, site_summary
 from motcua.province.web.accounts import Account
 from motcua.province.web.app import ProvinceWeb, User, require_site
 from motcua.province.web.queries import known_sites, satisfaction_766
+from motcua.province.web.ratings_export import ratings_report
 from motcua.reports.exports import write_xlsx
 
 __all__ = ["MAX_EXPORT_ROWS", "install"]
@@ -171,6 +172,17 @@ def install(app: FastAPI, pw: ProvinceWeb, page: Page) -> None:
             raise HTTPException(404, f"Không có trung tâm {site} / no centre {site}")
         return export(request, account, site_summary(engine, schema, site, m), fmt, table,
                       site, m, f"bao-cao-{site}-{m}")
+
+    @app.get("/export/ratings-{month}.{fmt}")
+    def export_ratings(request: Request, month: str, fmt: str, account: User,
+                       table: str | None = None) -> Response:
+        """Ratings per centre, officer, counter and field with the Decision 766 rate;
+        a centre manager gets their own centre's lines only."""
+        m = parse_month(month, pw.now().date())
+        sites = None if account.role == "province" else {account.site or ""}
+        report = ratings_report(engine, schema, m, pw.site_names(), sites)
+        return export(request, account, report, fmt, table,
+                      None if sites is None else account.site, m, f"danh-gia-{m}")
 
     @app.get("/audit")
     def audit(request: Request, account: User) -> Response:
