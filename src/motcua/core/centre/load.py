@@ -52,6 +52,7 @@ from motcua.core.centre.parse import (
     _Table,
 )
 from motcua.core.centre.snapshot import centre_from_dict, centre_to_dict
+from motcua.core.criteria import RatingRules, rating_rules_from_dict
 from motcua.core.dossier import DossierRules, rules_from_dict
 from motcua.core.text import nfc
 
@@ -74,7 +75,7 @@ _ROOT_KEYS: Final = (
     "id", "name_vi", "place_vi", "name_en", "slogan_vi", "timezone", "number_format",
     "fields_file", "fields", "counters", "priority_categories", "hours", "rating_scale",
     "rating_window_seconds", "policy", "announcement", "officers", "devices", "notice_vi",
-    "kiosk_idle_seconds", "extra", "dossier",
+    "kiosk_idle_seconds", "extra", "dossier", "ratings",
 )
 
 
@@ -279,8 +280,20 @@ def build_centre(data: Mapping[str, Any], source: str, fields_data: Mapping[str,
         officers=_parse_officers(root, names_required=not snapshot),
         devices=_parse_devices(root, counters), notice_vi=root.text("notice_vi", ""),
         kiosk_idle_seconds=root.number("kiosk_idle_seconds", 20.0), extra=_parse_extra(root),
-        dossier=_parse_dossier(root),
+        dossier=_parse_dossier(root), ratings=_parse_ratings(root),
     )
+
+
+def _parse_ratings(root: _Table) -> RatingRules:
+    raw = root.data.get("ratings")
+    if raw is None:
+        return RatingRules()
+    if not isinstance(raw, Mapping):
+        root.wrong_type("ratings", raw, ("bảng", "table"))
+    try:
+        return rating_rules_from_dict(raw)
+    except (ValueError, TypeError, AttributeError) as exc:
+        root.fail("ratings", str(exc), str(exc))
 
 
 def _parse_dossier(root: _Table) -> DossierRules:

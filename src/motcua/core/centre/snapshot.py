@@ -12,6 +12,7 @@ from datetime import time
 from typing import Any, Final
 
 from motcua.core.centre.model import Centre
+from motcua.core.criteria import rating_rules_to_dict
 from motcua.core.dossier import rules_to_dict
 
 __all__ = ["centre_from_dict", "centre_to_dict"]
@@ -81,6 +82,7 @@ def centre_to_dict(centre: Centre, *, include_staff: bool = False,
         "kiosk_idle_seconds": centre.kiosk_idle_seconds,
         "extra": dict(centre.extra),
         "dossier": rules_to_dict(centre.dossier),
+        "ratings": rating_rules_to_dict(centre.ratings),
     }
 
 

@@ -36,6 +36,7 @@ from motcua.hub.domain.finish import finish
 from motcua.hub.domain.outcome import Actor as Actor
 from motcua.hub.domain.outcome import Outcome as Outcome
 from motcua.hub.domain.outcome import ticket_public as ticket_public
+from motcua.hub.domain.rating import rate
 
 
 class Engine:
@@ -381,27 +382,6 @@ def _cancel(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     return {"ticket": ticket_public(t)}
 
 
-def _rate(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
-          p: list[Event]) -> dict[str, Any]:
-    c = e.counter_for(actor, b)
-    value = b.get("value")
-    level = next((lv for lv in e.centre.rating_scale if lv.value == value), None)
-    if level is None:
-        raise refuse("bad_value", f"Mức đánh giá {value!r} không có trong thang",
-                     f"Rating {value!r} is not on the scale")
-    cs = e.state.counter(c.number)
-    w = cs.rating
-    if w is None or now > w.until:
-        raise refuse("no_rating_window", "Không có lượt phục vụ nào đang chờ đánh giá",
-                     "There is no service waiting for a rating")
-    t = e.state.tickets[w.ticket]
-    e.emit(p, "rating.given", now, {
-        "ticket": w.ticket, "label": t.label, "counter": c.number, "officer": w.officer,
-        "field": w.field, "value": level.value, "satisfied": level.satisfied})
-    return {"ticket": w.ticket, "value": level.value, "thanks_vi": "Cảm ơn quý vị đã đánh giá",
-            "thanks_en": "Thank you for your rating"}
-
-
 def _device_status(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
                    p: list[Event]) -> dict[str, Any]:
     status = str(b.get("status", ""))
@@ -467,7 +447,7 @@ _COMMANDS: dict[str, Any] = {
     "counter.hold": _simple("ticket.held", frozenset({CALLED, SERVING})),
     "counter.unhold": _unhold,
     "counter.transfer": _transfer,
-    "rating.submit": _rate,
+    "rating.submit": rate,
     "device.status": _device_status,
     "printer.printed": _printed,
     "printer.failed": _print_failed,
