@@ -23,9 +23,12 @@ def serve(d: Desk, dossiers: list[str] | None = None) -> None:
         d.ok(counter(1), "counter.finish", outcome="guidance")
 
 
+ALL = RatingRules(criteria=("attitude", "agencies", "returns", "information"))
+
+
 @pytest.fixture
 def desk(centre) -> Desk:  # type: ignore[no-untyped-def]
-    d = Desk(centre)
+    d = Desk(dataclasses.replace(centre, ratings=ALL))
     d.ok(counter(1), "counter.open", officer="cb01")
     return d
 
@@ -91,4 +94,5 @@ def test_centre_chooses_its_criteria(centre) -> None:  # type: ignore[no-untyped
                 {"reasons": [{"vi": "no code"}]}):
         with pytest.raises(ValueError):
             rating_rules_from_dict(bad)
-    assert [c.point for c in RatingRules().criterion_list()] == ["đ", "b", "c", "d"]
+    assert [c.point for c in ALL.criterion_list()] == ["đ", "b", "c", "d"]
+    assert RatingRules().criteria == ()  # by default the tablet stays one tap

@@ -242,4 +242,11 @@ def test_ratings_export_per_officer_counter_field_centre(client: TestClient) -> 
         rated, satisfied = int(row[4]), int(row[5])
         assert row[6] == ("" if not rated else str(round(100 * satisfied / rated, 1)))
     wb = load_workbook(io.BytesIO(client.get("/export/ratings-2025-11.xlsx").content))
-    assert {"Theo trung tâm", "Theo cán bộ", "Theo quầy", "Theo lĩnh vực"} <= set(wb.sheetnames)
+    assert {"Theo trung tâm", "Theo cán bộ", "Theo quầy", "Theo lĩnh vực", "Tiêu chí Điều 33.1",
+            "Lý do chưa hài lòng"} <= set(wb.sheetnames)
+    crit = [[c.value for c in row] for row in wb["Tiêu chí Điều 33.1"].iter_rows(min_row=2)]
+    assert [BEN_THANH, "Phường Bến Thành", "c", "Số lần phải đi lại để bổ sung, hoàn thiện hồ sơ",
+            "Hai lần trở lên", 1] in crit
+    reasons = [[c.value for c in row] for row in wb["Lý do chưa hài lòng"].iter_rows(min_row=2)]
+    assert reasons == [[BEN_THANH, "Phường Bến Thành", "Phải bổ sung giấy tờ nhiều lần", 1]]
+    assert "0903" not in r.text  # free-text comments stay out of exports

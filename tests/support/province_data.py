@@ -111,6 +111,10 @@ def with_dossier(day: date, at: datetime, number: str = "000.00.21.H56-251124-00
                          "rating_until": (at + timedelta(minutes=10)).isoformat(),
                          "outcome": "received", "dossiers": [number],
                          "outcome_reason": ""}, at + timedelta(minutes=9)),
+        ("rating.given", {"ticket": t, "counter": 1, "officer": "cb01", "field": "Hộ tịch",
+                          "value": 1, "satisfied": False, "dossiers": [number],
+                          "criteria": {"attitude": 1, "returns": 2}, "reason": "papers",
+                          "comment": "Nguyễn Văn A, 0903 123 456"}, at + timedelta(minutes=9)),
     ]
 
 

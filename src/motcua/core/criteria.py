@@ -70,8 +70,9 @@ DEFAULT_REASONS: tuple[tuple[str, str, str], ...] = (
 class RatingRules:
     """A centre's ``[ratings]`` settings."""
 
-    criteria: tuple[str, ...] = ("attitude", "agencies", "returns", "information")
-    """Art. 33.1 criteria asked after the tap, in order (empty: the tap only)."""
+    criteria: tuple[str, ...] = ()
+    """Art. 33.1 criteria asked after the tap, in order. Empty (the default): the tablet
+    stays one tap; a centre lists e.g. ``["attitude", "agencies", "returns", "information"]``."""
     reasons: tuple[tuple[str, str, str], ...] = DEFAULT_REASONS
     """(code, vi, en) offered after a "not satisfied" tap."""
 
@@ -132,7 +133,7 @@ def rating_rules_to_dict(rules: RatingRules) -> dict[str, Any]:
 
 
 def rating_rules_from_dict(raw: Mapping[str, Any]) -> RatingRules:
-    criteria = tuple(str(c) for c in raw.get("criteria", RatingRules().criteria))
+    criteria = tuple(str(c) for c in raw.get("criteria", ()))
     unknown = [c for c in criteria if c not in ART_33_1]
     if unknown or len(set(criteria)) != len(criteria):
         raise ValueError(f"[ratings] criteria: chỉ dùng {', '.join(ART_33_1)}, không trùng / "

@@ -8,10 +8,12 @@ within its centre) — giving ratings, satisfied ratings and the satisfaction ra
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
+from motcua.core.criteria import ART_33_1, DEFAULT_REASONS
 from motcua.province.reports import create_fact_tables, month_range
 from motcua.reports.figures import column, make_table
 
@@ -64,6 +66,7 @@ def ratings_report(engine: Engine, schema: str, month: str, names: dict[str, str
                     *(column(c, v, e, "int" if c == "counter" else "text") for c, v, e in extra),
                     *_COUNTS]
             tables.append(make_table(key, vi, en, file, cols, out))
+        tables += _detail_tables(conn, schema, first, last, names, sites)
     return {
         "kind": "motcua.province-ratings", "version": 1,
         "centre": {"id": "", "name_vi": "Toàn tỉnh – đánh giá hài lòng", "place_vi": ""},
@@ -76,3 +79,48 @@ def ratings_report(engine: Engine, schema: str, month: str, names: dict[str, str
         "rating_scale": [],
         "tables": {t["key"]: t for t in tables},
     }
+
+
+def _detail_tables(conn: Connection, schema: str, first: date, last: date,
+                   names: dict[str, str], sites: set[str] | None) -> list[dict[str, Any]]:
+    """Answers to the Art. 33.1 criteria and the low-score reasons, per centre.
+
+    Read from the stored ``rating.given`` events (the answers are not report facts).
+    Free-text comments are not exported here: they may hold personal data.
+    """
+    where = "type = 'rating.given' AND day BETWEEN :a AND :b"
+    crit = conn.execute(text(
+        f"SELECT site, c.key AS criterion, c.value AS answer, count(*) AS n "
+        f"FROM {schema}.events, jsonb_each_text(body -> 'criteria') AS c "
+        f"WHERE {where} AND jsonb_typeof(body -> 'criteria') = 'object' "
+        f"GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"), {"a": first, "b": last}).mappings().all()
+    reasons = conn.execute(text(
+        f"SELECT site, body ->> 'reason' AS reason, count(*) AS n FROM {schema}.events "
+        f"WHERE {where} AND body ? 'reason' GROUP BY 1, 2 ORDER BY 1, 2"),
+        {"a": first, "b": last}).mappings().all()
+    reason_names = {c: vi for c, vi, _ in DEFAULT_REASONS}
+    crit_rows = []
+    for r in crit:
+        if sites is not None and r["site"] not in sites:
+            continue
+        c = ART_33_1.get(r["criterion"])
+        answer = next((vi for v, vi, _ in c.choices if str(v) == r["answer"]), r["answer"]) \
+            if c else r["answer"]
+        crit_rows.append({"site": r["site"], "site_name": names.get(r["site"], r["site"]),
+                          "point": c.point if c else "", "criterion": c.vi if c else r["criterion"],
+                          "answer": answer, "n": r["n"]})
+    reason_rows = [{"site": r["site"], "site_name": names.get(r["site"], r["site"]),
+                    "reason": reason_names.get(r["reason"], r["reason"]), "n": r["n"]}
+                   for r in reasons if sites is None or r["site"] in sites]
+    site_cols = [column("site", "Mã điểm", "Site"), column("site_name", "Trung tâm", "Centre")]
+    return [
+        make_table("criteria", "Tiêu chí Điều 33.1", "Art. 33.1 criteria", "tieu-chi-dieu-33",
+                   [*site_cols, column("point", "Điểm", "Point"),
+                    column("criterion", "Tiêu chí", "Criterion"),
+                    column("answer", "Trả lời", "Answer"), column("n", "Số lượt", "Count", "int")],
+                   crit_rows),
+        make_table("low_reasons", "Lý do chưa hài lòng", "Reasons for low scores",
+                   "ly-do-chua-hai-long",
+                   [*site_cols, column("reason", "Lý do", "Reason"),
+                    column("n", "Số lượt", "Count", "int")], reason_rows),
+    ]
