@@ -75,6 +75,13 @@ class RatingRules:
     stays one tap; a centre lists e.g. ``["attitude", "agencies", "returns", "information"]``."""
     reasons: tuple[tuple[str, str, str], ...] = DEFAULT_REASONS
     """(code, vi, en) offered after a "not satisfied" tap."""
+    ask_reason: bool = False
+    """Ask for a reason (and an optional comment) after a "not satisfied" tap."""
+
+    def asks_after(self, satisfied: bool | None) -> bool:
+        """Whether the tablet asks anything after a tap of this kind."""
+        return bool(self.criteria) or (satisfied is False and self.ask_reason
+                                       and bool(self.reasons))
 
     def criterion_list(self) -> tuple[Criterion, ...]:
         return tuple(ART_33_1[c] for c in self.criteria)
@@ -128,7 +135,7 @@ def check_rating_details(rules: RatingRules, satisfied: bool | None, criteria: A
 
 
 def rating_rules_to_dict(rules: RatingRules) -> dict[str, Any]:
-    return {"criteria": list(rules.criteria),
+    return {"criteria": list(rules.criteria), "ask_reason": rules.ask_reason,
             "reasons": [{"code": c, "vi": vi, "en": en} for c, vi, en in rules.reasons]}
 
 
@@ -147,4 +154,4 @@ def rating_rules_from_dict(raw: Mapping[str, Any]) -> RatingRules:
                                  "needs code and vi")
             items.append((str(r["code"]), nfc(str(r["vi"])), str(r.get("en", r["vi"]))))
         reasons = tuple(items)
-    return RatingRules(criteria, reasons)
+    return RatingRules(criteria, reasons, bool(raw.get("ask_reason", False)))
