@@ -11,18 +11,6 @@ from motcua.counter.scanner import KeyboardScannerTwin
 GOOD = "000.00.21.H56-251124-0001"
 
 
-def accept_finish(window: Any, outcome: str = "guidance", numbers: tuple[str, ...] = ()) -> None:
-    """Answer the finish dialog the window opened (helper for window tests)."""
-    dialog = window.dialog
-    assert isinstance(dialog, FinishDialog), dialog
-    dialog.choose(outcome)
-    for n in numbers:
-        dialog.number.setText(n)
-        assert dialog.add_number()
-    dialog.try_accept()
-    assert dialog.result() == FinishDialog.DialogCode.Accepted, dialog.error.text()
-
-
 def make(qtbot: Any) -> FinishDialog:
     d = FinishDialog(None, DossierRules(), "A001")
     qtbot.addWidget(d)

@@ -16,7 +16,7 @@ from motcua.core.dossier import (
 )
 from motcua.core.facts import fact_row
 from motcua.core.state import DayState, apply
-from tests.hub.test_domain import Desk, counter
+from tests.support.desk import Desk, counter
 
 GOOD = "000.00.21.H56-251124-0001"
 RULES = DossierRules()

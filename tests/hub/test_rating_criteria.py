@@ -8,7 +8,7 @@ import pytest
 
 from motcua.core.centre.load import centre_from_dict, centre_to_dict
 from motcua.core.criteria import RatingRules, rating_rules_from_dict
-from tests.hub.test_domain import Actor, Desk, counter
+from tests.support.desk import Actor, Desk, counter
 
 TABLET = Actor("rating-1", "rating", counter=1)
 DOSSIER = "000.00.21.H56-251124-0001"

@@ -12,7 +12,7 @@ malformed number gets its message in words at once; the hub still checks again.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
@@ -32,8 +32,21 @@ from PySide6.QtWidgets import (
 
 from motcua.core.dossier import DossierError, DossierRules, Finish, check_finish, check_number
 
-if TYPE_CHECKING:
-    from motcua.counter.window import CounterWindow
+
+class CounterWindow(Protocol):
+    """What the hook needs of :class:`motcua.counter.window.CounterWindow` (which imports
+    this module, so it is described here rather than imported)."""
+
+    panel: Any
+    link: Any
+
+    def _send(self, name: str, **extra: Any) -> None: ...
+
+    def _open_dialog(self, dialog: FinishDialog) -> FinishDialog: ...
+
+    def activateWindow(self) -> None: ...
+
+    def setFocus(self) -> None: ...
 
 __all__ = ["FinishDialog", "open_finish_dialog"]
 
@@ -201,8 +214,10 @@ def open_finish_dialog(window: CounterWindow) -> FinishDialog | None:
     if panel is None or view is None or panel.current is None:
         window._send("finish")  # nothing to describe: the hub answers in words
         return None
-    dialog = FinishDialog(window, view.centre.dossier, panel.current.label)
+    parent = window if isinstance(window, QWidget) else None
+    dialog = FinishDialog(parent, view.centre.dossier, panel.current.label)
     dialog.accepted.connect(lambda: window._send("finish", **dialog.record()))
+
     # F1..F9 must work again at once: give the keyboard back to the window
     def give_back_keyboard(_result: int) -> None:
         window.activateWindow()

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QRect, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -32,8 +32,18 @@ from motcua.core.criteria import MAX_COMMENT, RatingRules
 
 if TYPE_CHECKING:
     from motcua.core.centre.model import RatingLevel
-    from motcua.rating.tablet import RatingTablet
     from motcua.rating.window import OpenWindow
+
+
+class Tablet(Protocol):
+    """What the page needs of the tablet (no import of tablet.py: it imports this)."""
+
+    details: DetailsPage | None
+
+    def send_rating(self, window: OpenWindow, level: RatingLevel,
+                    details: dict[str, Any]) -> None: ...
+
+    def rect(self) -> QRect: ...
 
 __all__ = ["DetailsPage", "ask_details"]
 
@@ -150,9 +160,10 @@ class DetailsPage(QFrame):
         self._on_send(details)
 
 
-def ask_details(tablet: RatingTablet, window: OpenWindow, level: RatingLevel,
+def ask_details(tablet: Tablet, window: OpenWindow, level: RatingLevel,
                 rules: RatingRules) -> DetailsPage:
     """Cover the tablet with the questions; the rating is sent when they are answered."""
+    assert isinstance(tablet, QWidget)
     page = DetailsPage(tablet, rules, level.satisfied,
                        lambda details: tablet.send_rating(window, level, details),
                        window.seconds_left)

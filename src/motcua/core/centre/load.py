@@ -51,7 +51,8 @@ from motcua.core.centre.parse import (
     _show,
     _Table,
 )
-from motcua.core.centre.snapshot import centre_from_dict, centre_to_dict
+from motcua.core.centre.schema import CentreFile, CentreInline, FieldsFile, check_shape
+from motcua.core.centre.snapshot import SNAPSHOT_SOURCE, centre_to_dict
 from motcua.core.criteria import RatingRules, rating_rules_from_dict
 from motcua.core.dossier import DossierRules, rules_from_dict
 from motcua.core.text import nfc
@@ -71,16 +72,9 @@ _Z85: Final = (
 
 # ------------------------------------------------------------------ the centre file
 
-_ROOT_KEYS: Final = (
-    "id", "name_vi", "place_vi", "name_en", "slogan_vi", "timezone", "number_format",
-    "fields_file", "fields", "counters", "priority_categories", "hours", "rating_scale",
-    "rating_window_seconds", "policy", "announcement", "officers", "devices", "notice_vi",
-    "kiosk_idle_seconds", "extra", "dossier", "ratings",
-)
-
 
 def _parse_announcement(root: _Table) -> Announcement:
-    t = root.table("announcement", ("template_vi", "repeats", "digits", "south", "chime"))
+    t = root.table("announcement")
     default = Announcement()
     template = t.text("template_vi", default.template_vi)
     try:
@@ -123,8 +117,7 @@ def _check_public_key(t: _Table, key: str) -> None:
 
 
 def _parse_devices(root: _Table, counters: tuple[Counter, ...]) -> tuple[Device, ...]:
-    tables = root.tables("devices", ("id", "role", "counter", "kiosk", "public_key"),
-                         required=False)
+    tables = root.tables("devices")
     roles = get_args(Role)
     numbers = [c.number for c in counters]
     devices = []
@@ -179,8 +172,10 @@ def _parse_centre_fields(root: _Table, fields_data: Mapping[str, Any] | None,
     if "fields" in root.data:
         root.fail("fields", "lĩnh vực được khai hai nơi (fields và fields_file)",
                   "fields given twice (inline and in fields_file)")
-    froot = _Table(_nfc_tree(fields_data), fields_source or "<fields>", "", ("meta", "fields"))
-    meta = froot.table("meta", ("schema", "language", "note_vi", "note_en", "as_of"))
+    tree = _nfc_tree(fields_data)
+    check_shape(tree, FieldsFile, fields_source or "<fields>")
+    froot = _Table(tree, fields_source or "<fields>", "")
+    meta = froot.table("meta")
     if meta.integer("schema", 1) != 1:
         meta.fail("schema", "phiên bản lược đồ không được hỗ trợ (cần 1)",
                   "unsupported schema version (expected 1)")
@@ -210,7 +205,7 @@ def _parse_identity(root: _Table, fields: tuple[Field, ...]) -> tuple[str, str, 
 
 
 def _parse_priority(root: _Table) -> tuple[PriorityCategory, ...]:
-    tables = root.tables("priority_categories", ("code", "vi", "en"), required=False)
+    tables = root.tables("priority_categories")
     categories = []
     for t in tables:
         code = t.text("code")
@@ -224,7 +219,7 @@ def _parse_priority(root: _Table) -> tuple[PriorityCategory, ...]:
 
 
 def _parse_policy(root: _Table) -> CallPolicy:
-    t = root.table("policy", ("name", "interleave_normal", "ageing_bonus_minutes"))
+    t = root.table("policy")
     default = CallPolicy()
     name = t.text("name", default.name)
     if name not in get_args(PolicyName):
@@ -233,13 +228,12 @@ def _parse_policy(root: _Table) -> CallPolicy:
     return CallPolicy(
         name=cast(PolicyName, name),
         interleave_normal=t.integer("interleave_normal", default.interleave_normal),
-        ageing_bonus_minutes=t.number("ageing_bonus_minutes", default.ageing_bonus_minutes,
-                                      positive=False),
+        ageing_bonus_minutes=t.number("ageing_bonus_minutes", default.ageing_bonus_minutes),
     )
 
 
 def _parse_officers(root: _Table, *, names_required: bool) -> tuple[Officer, ...]:
-    tables = root.tables("officers", ("id", "name"), required=False)
+    tables = root.tables("officers")
     officers = []
     for t in tables:
         officer_id = t.text("id")
@@ -253,7 +247,7 @@ def _parse_officers(root: _Table, *, names_required: bool) -> tuple[Officer, ...
 
 
 def _parse_extra(root: _Table) -> dict[str, str]:
-    t = root.table("extra", None)  # free-form keys, text values
+    t = root.table("extra")  # free-form keys, text values
     for name, value in t.data.items():
         if not isinstance(value, str):
             t.wrong_type(name, value, _STR)
@@ -263,7 +257,11 @@ def _parse_extra(root: _Table) -> dict[str, str]:
 def build_centre(data: Mapping[str, Any], source: str, fields_data: Mapping[str, Any] | None,
                  fields_source: str, *, snapshot: bool) -> Centre:
     """Validate a centre tree into a Centre (``snapshot``: officer names may be missing)."""
-    root = _Table(_nfc_tree(data), source, "", _ROOT_KEYS)
+    tree = _nfc_tree(data)
+    # Fields inline (a snapshot, or a file without fields_file): then they come first.
+    inline = fields_data is None and not tree.get("fields_file")
+    check_shape(tree, CentreInline if inline else CentreFile, source)
+    root = _Table(tree, source, "")
     root.text("fields_file", "")  # read by load_centre; only type-checked here
     fields = _parse_centre_fields(root, fields_data, fields_source)
     centre_id, timezone, number_format = _parse_identity(root, fields)
@@ -306,6 +304,14 @@ def _parse_dossier(root: _Table) -> DossierRules:
         return rules_from_dict(raw)
     except (ValueError, TypeError, AttributeError) as exc:
         root.fail("dossier", str(exc), str(exc))
+
+
+def centre_from_dict(d: Mapping[str, Any]) -> Centre:
+    """Rebuild a Centre from :func:`centre_to_dict` output, validating it like a file.
+
+    Missing officer names and device keys (left out of the snapshot) become ``""``.
+    """
+    return build_centre(d, SNAPSHOT_SOURCE, None, "", snapshot=True)
 
 
 def parse_centre(data: Mapping[str, Any], *, source: str,

@@ -245,10 +245,11 @@ def _open(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
                      f"Counter {c.number} is signed in by {cs.officer}")
     if cs.status == COUNTER_CLOSED:
         e.emit(p, "counter.opened", now, {"counter": c.number, "officer": officer})
-    return {"counter": _counter_view(e, c.number)}
+    return {"counter": counter_view(e, c.number)}
 
 
-def _counter_view(e: Engine, number: int) -> dict[str, Any]:
+def counter_view(e: Engine, number: int) -> dict[str, Any]:
+    """A counter as every reply shows it (``CounterView`` in core/wire/replies.py)."""
     cs = e.state.counter(number)
     cur = e.state.tickets.get(cs.current) if cs.current else None
     return {"number": number, "status": cs.status, "officer": cs.officer,
@@ -264,7 +265,7 @@ def _close(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
                      "Finish or transfer the current ticket before closing the counter")
     if cs.status != COUNTER_CLOSED:
         e.emit(p, "counter.closed", now, {"counter": c.number, "officer": cs.officer})
-    return {"counter": _counter_view(e, c.number)}
+    return {"counter": counter_view(e, c.number)}
 
 
 def _pause(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
@@ -272,7 +273,7 @@ def _pause(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     c = e.counter_for(actor, b)
     cs = e.open_counter_state(c)
     e.emit(p, "counter.paused", now, {"counter": c.number, "officer": cs.officer})
-    return {"counter": _counter_view(e, c.number)}
+    return {"counter": counter_view(e, c.number)}
 
 
 def _resume(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
@@ -282,7 +283,7 @@ def _resume(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     if cs.status != COUNTER_PAUSED:
         raise refuse("not_paused", f"Quầy {c.number} không tạm dừng", f"Counter {c.number} is not paused")
     e.emit(p, "counter.resumed", now, {"counter": c.number, "officer": cs.officer})
-    return {"counter": _counter_view(e, c.number)}
+    return {"counter": counter_view(e, c.number)}
 
 
 def _call_next(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
@@ -327,7 +328,7 @@ def _simple(kind: str, allowed: frozenset[str]) -> Any:
         t = e.current_ticket(c, allowed)
         e.emit(p, kind, now, {"ticket": t.id, "label": t.label, "field": t.field,
                               "counter": c.number, "officer": cs.officer})
-        return {"ticket": ticket_public(t, now), "counter": _counter_view(e, c.number)}
+        return {"ticket": ticket_public(t, now), "counter": counter_view(e, c.number)}
     return run
 
 
@@ -403,7 +404,7 @@ def _printed(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     if not t.printed:
         e.emit(p, "ticket.printed", now, {"ticket": t.id, "label": t.label,
                                           "printer": actor.device, "reprint": bool(b.get("reprint"))})
-    return {"ticket": t.id}
+    return {"ticket": ticket_public(t)}
 
 
 def _print_failed(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
@@ -413,7 +414,7 @@ def _print_failed(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
         e.emit(p, "ticket.print_failed", now, {"ticket": t.id, "label": t.label,
                                                "printer": actor.device,
                                                "reason": str(b.get("reason", ""))})
-    return {"ticket": t.id}
+    return {"ticket": ticket_public(t)}
 
 
 def _tick(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
@@ -431,6 +432,12 @@ def _skip_numbers(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     return {"last_number": last}
 
 
+def _finish(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+            p: list[Event]) -> dict[str, Any]:
+    reply = finish(e, actor, b, now, p)
+    return {**reply, "counter": counter_view(e, reply.pop("counter_number"))}
+
+
 _COMMANDS: dict[str, Any] = {
     "ticket.take": _take,
     "ticket.cancel": _cancel,
@@ -442,7 +449,7 @@ _COMMANDS: dict[str, Any] = {
     "counter.call_ticket": _call_ticket,
     "counter.recall": _simple("ticket.recalled", frozenset({CALLED, SERVING})),
     "counter.start": _simple("ticket.serving", frozenset({CALLED})),
-    "counter.finish": finish,
+    "counter.finish": _finish,
     "counter.no_show": _simple("ticket.no_show", frozenset({CALLED})),
     "counter.hold": _simple("ticket.held", frozenset({CALLED, SERVING})),
     "counter.unhold": _unhold,

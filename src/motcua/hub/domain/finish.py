@@ -10,15 +10,27 @@ changes nothing. Accepted values travel in ``ticket.done`` (``outcome``, ``dossi
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from motcua.core.centre.model import Centre, Counter
 from motcua.core.dossier import DossierError, check_finish
-from motcua.core.state import CALLED, SERVING, Event
+from motcua.core.state import CALLED, SERVING, Event, Ticket
 from motcua.hub.domain.errors import refuse
 from motcua.hub.domain.outcome import Actor, ticket_public
 
-if TYPE_CHECKING:
-    from motcua.hub.domain.engine import Engine
+
+class Engine(Protocol):
+    """What finishing needs of :class:`motcua.hub.domain.engine.Engine` (which imports
+    this module, so it is described here rather than imported)."""
+
+    centre: Centre
+
+    def counter_for(self, actor: Actor, b: dict[str, Any]) -> Counter: ...
+
+    def current_ticket(self, c: Counter, allowed: frozenset[str]) -> Ticket: ...
+
+    def finish_current(self, c: Counter, now: datetime, pending: list[Event],
+                       record: dict[str, Any] | None = None) -> None: ...
 
 __all__ = ["finish"]
 
@@ -27,8 +39,6 @@ _FINISHABLE = frozenset({CALLED, SERVING})
 
 def finish(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
            p: list[Event]) -> dict[str, Any]:
-    from motcua.hub.domain.engine import _counter_view
-
     c = e.counter_for(actor, b)
     t = e.current_ticket(c, _FINISHABLE)
     try:
@@ -37,5 +47,6 @@ def finish(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     except DossierError as exc:
         raise refuse(exc.code, exc.vi, exc.en) from None
     e.finish_current(c, now, p, done.body() if done.outcome else None)
-    return {"ticket": ticket_public(t, now), "counter": _counter_view(e, c.number),
+    # the engine adds "counter" (its view of the counter) to this reply
+    return {"ticket": ticket_public(t, now), "counter_number": c.number,
             "outcome": done.outcome, "dossiers": list(done.dossiers)}

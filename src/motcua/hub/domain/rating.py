@@ -11,15 +11,26 @@ a ticket whose dossier was already rated today is refused in words.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from motcua.core.centre.model import Centre, Counter
 from motcua.core.criteria import RatingError, check_rating_details
-from motcua.core.state import Event
+from motcua.core.state import DayState, Event
 from motcua.hub.domain.errors import refuse
-from motcua.hub.domain.outcome import Actor
+from motcua.hub.domain.outcome import Actor, ticket_public
 
-if TYPE_CHECKING:
-    from motcua.hub.domain.engine import Engine
+
+class Engine(Protocol):
+    """What rating needs of :class:`motcua.hub.domain.engine.Engine` (which imports this
+    module, so it is described here rather than imported)."""
+
+    centre: Centre
+    state: DayState
+
+    def counter_for(self, actor: Actor, b: dict[str, Any]) -> Counter: ...
+
+    def emit(self, pending: list[Event], kind: str, now: datetime,
+             body: dict[str, Any]) -> None: ...
 
 __all__ = ["rate"]
 
@@ -54,5 +65,6 @@ def rate(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
         "ticket": w.ticket, "label": t.label, "counter": c.number, "officer": w.officer,
         "field": w.field, "value": level.value, "satisfied": level.satisfied,
         "dossiers": list(t.dossiers), **details})
-    return {"ticket": w.ticket, "value": level.value, "thanks_vi": "Cảm ơn quý vị đã đánh giá",
+    return {"ticket": ticket_public(t), "value": level.value,
+            "thanks_vi": "Cảm ơn quý vị đã đánh giá",
             "thanks_en": "Thank you for your rating"}

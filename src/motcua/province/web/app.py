@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -34,8 +33,9 @@ from sqlalchemy import Engine
 from motcua.province.reports import create_fact_tables
 from motcua.province.store import Store
 from motcua.province.web.accounts import Account, Accounts
+from motcua.province.web.deps import ProvinceWeb, User, nav, require_site, vn_now
 from motcua.province.web.live import TOPIC, LiveFeed
-from motcua.province.web.queries import VN_TZ, centre_live, overview
+from motcua.province.web.queries import centre_live, overview
 from motcua.web import (
     EventBroker,
     LoginRateLimiter,
@@ -46,7 +46,6 @@ from motcua.web import (
     login_session,
     logout_session,
     make_templates,
-    session_subject,
     sse_response,
 )
 
@@ -55,69 +54,8 @@ __all__ = ["ProvinceWeb", "make_app"]
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class ProvinceWeb:
-    """Everything the routes share (kept on ``app.state.province``)."""
-
-    engine: Engine
-    schema: str
-    accounts: Accounts
-    broker: EventBroker
-    feed: LiveFeed
-    limiter: LoginRateLimiter
-    clock: Callable[[], datetime]
-    offline_after: timedelta
-    names: dict[str, str] = field(default_factory=dict)
-
-    def now(self) -> datetime:
-        return self.clock().astimezone(VN_TZ)
-
-    def site_names(self) -> dict[str, str]:
-        self.names = self.accounts.site_names()
-        return self.names
-
-
-def _vn_now() -> datetime:
-    return datetime.now(VN_TZ)
-
-
-def province_of(request: Request) -> ProvinceWeb:
-    pw: ProvinceWeb = request.app.state.province
-    return pw
-
-
-def current_account(request: Request) -> Account:
-    """The signed-in, still active account; 401 otherwise (re-read on every request)."""
-    sub = session_subject(request)
-    account = province_of(request).accounts.get(sub) if sub else None
-    if account is None or not account.active:
-        raise HTTPException(401)
-    request.state.user = account
-    return account
-
-
-User = Annotated[Account, Depends(current_account)]
-
-
-def require_site(account: Account, site: str) -> None:
-    if not account.may_see(site):
-        raise HTTPException(403, "Tài khoản này không được xem trung tâm đó / this account "
-                                 "may not see that centre")
-
-
-def nav(request: Request, account: Account | None) -> list[tuple[str, str, str, bool]]:
-    if account is None:
-        return []
-    path = request.url.path
-    items = [("/", "Tổng quan", "Overview", path == "/"),
-             ("/reports", "Báo cáo tháng", "Month reports", path.startswith("/reports"))]
-    if account.role == "province":
-        items.append(("/audit", "Nhật ký xuất", "Export log", path == "/audit"))
-    return items
-
-
 def make_app(engine: Engine, schema: str, settings: WebSettings, *,
-             clock: Callable[[], datetime] = _vn_now, hasher: PasswordHasher | None = None,
+             clock: Callable[[], datetime] = vn_now, hasher: PasswordHasher | None = None,
              offline_after: timedelta = timedelta(minutes=15), poll_interval: float = 1.0,
              login_failures: int = 5) -> FastAPI:
     """The provincial screen on the province schema ``schema`` of ``engine``."""

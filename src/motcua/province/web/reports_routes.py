@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from motcua.province.reports import month_range, province_overview, site_summary
 from motcua.province.web.accounts import Account
-from motcua.province.web.app import ProvinceWeb, User, require_site
+from motcua.province.web.deps import ProvinceWeb, User, require_site
 from motcua.province.web.queries import known_sites, satisfaction_766
 from motcua.province.web.ratings_export import ratings_report
 from motcua.reports.exports import write_xlsx
