@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False)
                         else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
                         "%(message)s")
-    if args.command in ("user", "site", "web"):
+    if args.command in ("user", "site", "web", "token"):
         from motcua.province.web.cli import run
 
         return run(args)

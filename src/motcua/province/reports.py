@@ -145,6 +145,14 @@ def create_fact_tables(engine: Engine, schema: str = "province") -> None:
         # schemas made before outcomes were recorded get the columns too
         conn.execute(text(f"ALTER TABLE {s}.province_facts ADD COLUMN IF NOT EXISTS outcome text"))
         conn.execute(text(f"ALTER TABLE {s}.province_facts ADD COLUMN IF NOT EXISTS dossiers text"))
+        # rev: a number from one sequence, renewed on every insert and update of a row, so
+        # "rows changed after rev N" is the integration API's cursor (province/web/api.py)
+        conn.execute(text(f"CREATE SEQUENCE IF NOT EXISTS {s}.province_facts_rev"))
+        conn.execute(text(f"ALTER TABLE {s}.province_facts ADD COLUMN IF NOT EXISTS rev bigint"))
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS province_facts_rev "
+                          f"ON {s}.province_facts (rev)"))
+        conn.execute(text(f"UPDATE {s}.province_facts SET rev = nextval('{s}.province_facts_rev')"
+                          " WHERE rev IS NULL"))
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS province_facts_site_day "
                           f"ON {s}.province_facts (site, day)"))
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS province_facts_day "
@@ -268,9 +276,9 @@ def _copy_facts(conn: Connection, s: str, stream_id: str, site: str,
                             # rows from before outcomes were recorded have none
                             *(r.get(c) for c in FACT_COLUMNS[5:])))
     sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in cols[1:] if c != "ticket")
-    conn.execute(text(f"INSERT INTO {s}.province_facts ({', '.join(cols)}) "
-                      f"SELECT {', '.join(cols)} FROM _pf_in "
-                      f"ON CONFLICT (stream_id, ticket) DO UPDATE SET {sets}"))
+    conn.execute(text(f"INSERT INTO {s}.province_facts ({', '.join(cols)}, rev) "
+                      f"SELECT {', '.join(cols)}, nextval('{s}.province_facts_rev') FROM _pf_in "
+                      f"ON CONFLICT (stream_id, ticket) DO UPDATE SET {sets}, rev = EXCLUDED.rev"))
     conn.execute(text("DROP TABLE _pf_in"))
 
 

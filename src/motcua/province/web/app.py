@@ -33,6 +33,8 @@ from sqlalchemy import Engine
 from motcua.province.reports import create_fact_tables
 from motcua.province.store import Store
 from motcua.province.web.accounts import Account, Accounts
+from motcua.province.web.api import make_api
+from motcua.province.web.api_tokens import ApiTokens
 from motcua.province.web.deps import ProvinceWeb, User, nav, require_site, vn_now
 from motcua.province.web.live import TOPIC, LiveFeed
 from motcua.province.web.queries import centre_live, overview
@@ -63,6 +65,7 @@ def make_app(engine: Engine, schema: str, settings: WebSettings, *,
     broker = EventBroker()
     accounts = Accounts(engine, schema, hasher)
     feed = LiveFeed(engine, schema, broker, interval=poll_interval)
+    tokens = ApiTokens(engine, schema)
     pw = ProvinceWeb(engine, schema, accounts, broker, feed,
                      LoginRateLimiter(max_failures=login_failures, window=300), clock,
                      offline_after)
@@ -72,6 +75,7 @@ def make_app(engine: Engine, schema: str, settings: WebSettings, *,
         Store(engine, schema).create_schema()
         create_fact_tables(engine, schema)
         accounts.create_tables()
+        tokens.create_tables()
         feed.start()
         try:
             yield
@@ -80,6 +84,7 @@ def make_app(engine: Engine, schema: str, settings: WebSettings, *,
 
     app = create_app(settings, templates, lifespan=lifespan)
     app.state.province = pw
+    app.mount("/api", make_api(engine, schema, tokens))
 
     def page(request: Request, name: str, ctx: dict[str, Any], status: int = 200,
              account: Account | None = None) -> Response:

@@ -23,6 +23,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -56,6 +57,15 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     sn = ssub.add_parser("name", help="đặt tên hiển thị / set a display name")
     sn.add_argument("--site", required=True)
     sn.add_argument("--name", required=True)
+    t = sub.add_parser("token", help="mã truy cập API tích hợp / integration API tokens")
+    tsub = t.add_subparsers(dest="token_command", required=True)
+    tadd = tsub.add_parser("add", help="cấp mã / issue a token (shown once)")
+    tadd.add_argument("--client", required=True, help="hệ thống khách / client system name")
+    tadd.add_argument("--scope", action="append", default=[],
+                      help="tickets:read (có thể lặp / may repeat)")
+    trev = tsub.add_parser("revoke", help="thu hồi / revoke a token")
+    trev.add_argument("--id", required=True)
+    tlist = tsub.add_parser("list", help="liệt kê / list tokens")
     w = sub.add_parser("web", help="chạy màn hình tỉnh / serve the provincial web screen")
     w.add_argument("--host", default="127.0.0.1",
                    help="địa chỉ nghe; để sau reverse proxy TLS / listen address (behind TLS)")
@@ -64,7 +74,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     w.add_argument("--offline-minutes", type=int, default=15)
     w.add_argument("--insecure-cookies", action="store_true",
                    help="cookie không Secure, chỉ để thử qua http / testing over plain http")
-    for p in (add, *(usub.choices[n] for n in ("list", "disable", "enable")), sn, w):
+    for p in (add, *(usub.choices[n] for n in ("list", "disable", "enable")), sn, w, tadd,
+              trev, tlist):
         p.add_argument("--db", required=True, help="postgresql+psycopg://USER@HOST:5432/DB")
         p.add_argument("--schema", default="province")
 
@@ -97,12 +108,14 @@ def run(args: argparse.Namespace) -> int:
         accounts.create_tables()
         if args.command == "user":
             return _user(args, accounts)
+        if args.command == "token":
+            return _token(args, engine)
         if args.command == "site":
             accounts.name_site(args.site, args.name)
             print(f"Đã đặt tên / named: {args.site} = {args.name}")
             return 0
         return _serve(args, engine)
-    except (AccountError, WebCliError) as exc:
+    except (AccountError, WebCliError, ValueError) as exc:
         print(f"Lỗi / error: {exc}", file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:
@@ -126,6 +139,25 @@ def _user(args: argparse.Namespace, accounts: Accounts) -> int:
         accounts.set_active(args.username, args.user_command == "enable")
         print(f"Đã {'mở' if args.user_command == 'enable' else 'khóa'} / "
               f"{args.user_command}d: {args.username}")
+    return 0
+
+
+def _token(args: argparse.Namespace, engine: Any) -> int:
+    from motcua.province.web.api_tokens import ApiTokens
+
+    tokens = ApiTokens(engine, args.schema)
+    tokens.create_tables()
+    if args.token_command == "add":
+        token_id, token = tokens.issue(args.client, args.scope or ["tickets:read"])
+        print(f"Mã truy cập (chỉ hiện một lần) / API token (shown once), id {token_id}:\n{token}")
+    elif args.token_command == "revoke":
+        if not tokens.revoke(args.id):
+            raise WebCliError(f"không có mã {args.id} còn hiệu lực / no live token {args.id}")
+        print(f"Đã thu hồi / revoked: {args.id}")
+    else:
+        for c in tokens.all():
+            state = "thu hồi / revoked" if c.revoked_at else "hiệu lực / live"
+            print(f"{c.id}\t{c.client}\t{','.join(c.scopes)}\t{state}")
     return 0
 
 
