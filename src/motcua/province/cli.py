@@ -247,9 +247,8 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # --help, or a usage error already printed by argparse
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
-    logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False)
-                        else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
-                        "%(message)s")
+    if getattr(args, "verbose", False):  # logging itself is set up by ``motcua`` (motcua.logs)
+        logging.getLogger("motcua").setLevel(logging.DEBUG)
     if args.command in ("user", "site", "web", "token"):
         from motcua.province.web.cli import run
 

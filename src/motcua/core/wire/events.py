@@ -59,6 +59,16 @@ class TicketIssued(EventData):
     kiosk: Annotated[str | None, Meta(description="kiosk that issued it (its printer prints)")]
     ahead: int
     estimate_minutes: int
+    booking: Annotated[dict[str, Any] | None, Meta(
+        description="check-in of a booked citizen: code, start, placement, not_before")] = None
+
+
+class WindowOpened(EventData):
+    """An early booked citizen's window opened: the ticket joins its field's queue."""
+
+    ticket: TicketId
+    label: Label
+    field: str
 
 
 class TicketAtCounter(EventData):
@@ -159,6 +169,7 @@ EVENTS: dict[str, type[EventData]] = {
     "day.opened": DayOpened,
     "day.closed": DayClosed,
     "ticket.issued": TicketIssued,
+    "ticket.window_opened": WindowOpened,
     "ticket.called": TicketCalled,
     "ticket.recalled": TicketAtCounter,
     "ticket.serving": TicketAtCounter,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from motcua.core.booking import BookingPolicy
 from motcua.core.calendar import business_day, hours_text, local, session_at
 from motcua.core.centre.model import Centre, Counter
 from motcua.core.state import (
@@ -28,6 +29,12 @@ from motcua.core.state import (
     apply,
 )
 from motcua.hub.domain import policy
+from motcua.hub.domain.booking import (
+    BOOKING_CATEGORY,
+    check_in,
+    due_releases,
+    refuse_unresolved,
+)
 from motcua.hub.domain.errors import Refusal, refuse
 from motcua.hub.domain.estimate import estimate_wait_minutes
 from motcua.hub.domain.finish import finish
@@ -49,6 +56,8 @@ class Engine:
         self.open_all_hours = open_all_hours
         """Issue tickets at any hour (demos and training); documented, off by default."""
         self._digits_index = {f.code: i + 1 for i, f in enumerate(centre.fields)}
+        self.booking_policy = BookingPolicy()
+        """How booked citizens are placed when they check in (docs/booking.md)."""
 
     # -- entry point -------------------------------------------------------------------
     def handle(self, actor: Actor, kind: str, body: dict[str, Any], now: datetime) -> Outcome:
@@ -183,7 +192,10 @@ def _check_role(actor: Actor, kind: str) -> None:
 def _take(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
           p: list[Event]) -> dict[str, Any]:
     centre, s = e.centre, e.state
-    f = centre.field_by_code(str(b.get("field", "")))
+    refuse_unresolved(b)
+    if not b.get("field") and isinstance(b.get("_booking"), dict):
+        b = {**b, "field": b["_booking"].get("field")}  # a typed booking code: its field
+    f = centre.field_by_code(str(b.get("field") or ""))
     if f is None:
         raise refuse("unknown_field", f"Không có lĩnh vực {b.get('field')!r}",
                      f"Unknown field {b.get('field')!r}")
@@ -192,7 +204,14 @@ def _take(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
         raise refuse("unknown_procedure", f"Thủ tục {proc!r} không thuộc lĩnh vực {f.vi}",
                      f"Procedure {proc!r} is not in field {f.en}")
     prio = b.get("priority")
-    if prio is not None and not any(x.code == prio for x in centre.priority_categories):
+    if prio == BOOKING_CATEGORY:  # only a verified booking gives this category
+        raise refuse("unknown_priority", "Diện ưu tiên đặt lịch chỉ có khi quét mã đặt lịch",
+                     "The booking category comes only with a booking code")
+    booked, booked_prio = check_in(centre.id, s, b, now, e.booking_policy)
+    if booked is not None:
+        prio = booked_prio
+    if prio not in (None, BOOKING_CATEGORY) and not any(
+            x.code == prio for x in centre.priority_categories):
         raise refuse("unknown_priority", f"Không có diện ưu tiên {prio!r}",
                      f"Unknown priority category {prio!r}")
     if not e.open_all_hours and session_at(centre, now) is None:
@@ -223,9 +242,12 @@ def _take(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     e.emit(p, "ticket.issued", now, {
         "ticket": tid, "day": day, "field": f.code, "number": number, "label": label,
         "priority": prio, "procedure": proc, "kiosk": kiosk, "ahead": ahead,
-        "estimate_minutes": est})
+        "estimate_minutes": est, **({"booking": booked} if booked else {})})
     t = s.tickets[tid]
-    return {"ticket": ticket_public(t), "field_vi": f.vi, "field_en": f.en}
+    reply: dict[str, Any] = {"ticket": ticket_public(t), "field_vi": f.vi, "field_en": f.en}
+    if booked is not None:
+        reply["booking"] = booked
+    return reply
 
 
 def _open(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
@@ -422,6 +444,15 @@ def _tick(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     return {"day": e.state.day}
 
 
+def _release_bookings(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+                      p: list[Event]) -> dict[str, Any]:
+    """Put early booked tickets whose window has opened into their queue (hub's tick)."""
+    due = due_releases(e.state, now)
+    for kind, body in due:
+        e.emit(p, kind, now, body)
+    return {"released": [body["ticket"] for _, body in due]}
+
+
 def _skip_numbers(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
                   p: list[Event]) -> dict[str, Any]:
     """Jump today's numbering ``by`` numbers in every field (after a same-day restore)."""
@@ -460,6 +491,7 @@ _COMMANDS: dict[str, Any] = {
     "printer.failed": _print_failed,
     "hub.tick": _tick,
     "hub.skip_numbers": _skip_numbers,
+    "hub.release_bookings": _release_bookings,
 }
 COMMAND_TYPES = frozenset(_COMMANDS)
 
@@ -474,4 +506,5 @@ _ROLES: dict[str, frozenset[str]] = {
     "printer.failed": frozenset({"printer"}),
     "hub.tick": frozenset(),
     "hub.skip_numbers": frozenset(),
+    "hub.release_bookings": frozenset(),
 }
