@@ -151,7 +151,6 @@ def read_hub_rows(db: str, day_from: str | None, day_to: str | None,
 
 def _hub_report(args: argparse.Namespace) -> dict[str, Any]:
     from motcua.reports.figures import summary_rows
-    from motcua.reports.outcomes import outcome_tables
 
     centre = _load_centre(args.config, default=True)
     # "Today" is the centre's business day (Asia/Ho_Chi_Minh), whatever the machine's zone.
@@ -177,16 +176,7 @@ def _hub_report(args: argparse.Namespace) -> dict[str, Any]:
               "thay cho tên (dùng --config) / showing ids, pass --config for names",
               file=sys.stderr)
         centre = None
-    report = summary_rows(centre, rows, date_from=first.isoformat(), date_to=last.isoformat())
-    outcome_cols = ("status", "field", "officer", "outcome", "dossiers")
-    try:
-        outcome_rows = read_hub_rows(db, first.isoformat(), last.isoformat(), outcome_cols)
-    except ReportError:  # a database from before outcomes were recorded (the hub migrates it)
-        outcome_rows = []
-    for table in outcome_tables(centre, (dict(zip(outcome_cols, r, strict=True))
-                                         for r in outcome_rows)):
-        report["tables"][table["key"]] = table
-    return report
+    return summary_rows(centre, rows, date_from=first.isoformat(), date_to=last.isoformat())
 
 
 def _province_report(args: argparse.Namespace) -> dict[str, Any]:

@@ -47,7 +47,6 @@ from motcua.reports.figures import (
     summary,
     totals_table,
 )
-from motcua.reports.outcomes import outcome_tables
 
 __all__ = ["FACT_COLUMNS", "FactBuilder", "RefreshResult", "create_fact_tables",
            "facts_from_events", "month_range", "province_overview", "refresh_facts",
@@ -324,8 +323,6 @@ def site_summary(engine: Engine, schema: str, site: str, month: str,
     facts = site_facts(engine, schema, site, first, last)
     report = summary(centre, facts, date_from=first.isoformat(), date_to=last.isoformat())
     report["centre"]["id"] = report["centre"]["id"] or site
-    for table in outcome_tables(centre, facts):
-        report["tables"][table["key"]] = table
     return report
 
 

@@ -466,7 +466,8 @@ def _skip_numbers(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
 def _finish(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
             p: list[Event]) -> dict[str, Any]:
     reply = finish(e, actor, b, now, p)
-    return {**reply, "counter": counter_view(e, reply.pop("counter_number"))}
+    number = reply.pop("counter_number")
+    return {**reply, "counter": counter_view(e, number)}
 
 
 _COMMANDS: dict[str, Any] = {
