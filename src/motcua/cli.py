@@ -44,6 +44,7 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "simulate": ("motcua.simulate.cli", "mô phỏng một ngày / simulated day"),
     "drill": ("motcua.hub.drill_flood", "diễn tập sự cố / fault drills: flood"),
     "live": ("motcua.manager.cli", "màn hình theo dõi / manager's live view"),
+    "citizen": ("motcua.citizen.cli", "trang vé và tin nhắn / ticket pages and messages"),
 }
 
 

@@ -232,12 +232,15 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("allow", help="cho phép một hub / allow a hub key")
     a.add_argument("--keys", required=True)
     a.add_argument("--site", required=True)
-    from motcua.province.web.cli import add_parsers
-
-    add_parsers(sub)
     a.add_argument("--public-key", required=True,
                    help="khoá Z85 của hub; dùng --public-key=KHOÁ nếu khoá bắt đầu bằng '-' / "
                         "the hub's Z85 key; write --public-key=KEY when it starts with '-'")
+    from motcua.province.booking.cli import add_parsers as add_booking_parsers
+
+    add_booking_parsers(sub)
+    from motcua.province.web.cli import add_parsers as add_web_parsers
+
+    add_web_parsers(sub)
     return p
 
 
@@ -253,6 +256,10 @@ def main(argv: list[str] | None = None) -> int:
         from motcua.province.web.cli import run
 
         return run(args)
+    if args.command == "booking":
+        from motcua.province.booking.cli import run as run_booking
+
+        return run_booking(args)
     handlers = {"serve": _cmd_serve, "keys": _cmd_keys, "allow": _cmd_allow}
     try:
         return handlers[args.command](args)

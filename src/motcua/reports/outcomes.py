@@ -14,11 +14,20 @@ from typing import Any
 
 from motcua.core.centre.model import Centre
 from motcua.core.dossier import DEFAULT_OUTCOMES
-from motcua.reports.figures import column, make_table
 
 __all__ = ["NOT_RECORDED", "outcome_names", "outcome_tables"]
 
 NOT_RECORDED = ("Chưa ghi kết quả", "Not recorded")
+
+
+def column(key: str, vi: str, en: str, kind: str = "text") -> dict[str, str]:
+    # the table shape of reports/figures.py (which calls this module, so not imported)
+    return {"key": key, "vi": vi, "en": en, "kind": kind}
+
+
+def make_table(key: str, vi: str, en: str, file: str, columns: list[dict[str, str]],
+               rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"key": key, "vi": vi, "en": en, "file": file, "columns": columns, "rows": rows}
 
 
 def outcome_names(centre: Centre | None) -> dict[str, tuple[str, str]]:
