@@ -121,7 +121,8 @@ def hub_site(db: str) -> str | None:
         engine.dispose()
 
 
-def read_hub_rows(db: str, day_from: str | None, day_to: str | None) -> list[Sequence[Any]]:
+def read_hub_rows(db: str, day_from: str | None, day_to: str | None,
+                  columns: Sequence[str] | None = None) -> list[Sequence[Any]]:
     """The report columns of a hub's ticket facts, read only, as tuples.
 
     Same rows as ``HubStore.facts`` but only :data:`motcua.reports.figures.REPORT_COLUMNS` and no
@@ -135,7 +136,7 @@ def read_hub_rows(db: str, day_from: str | None, day_to: str | None) -> list[Seq
     url = _hub_url(db)
     cond = ["day >= :a"] if day_from else []
     cond += ["day <= :b"] if day_to else []
-    sql = (f"SELECT {', '.join(REPORT_COLUMNS)} FROM ticket_facts"
+    sql = (f"SELECT {', '.join(columns or REPORT_COLUMNS)} FROM ticket_facts"
            + (f" WHERE {' AND '.join(cond)}" if cond else ""))
     engine = create_engine(url)
     try:

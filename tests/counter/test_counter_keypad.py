@@ -174,3 +174,25 @@ def test_keypad_in_the_window_acts_like_the_function_keys(
     finally:
         window.stop_keypad()
         link.stop()
+
+
+def test_digit_keys_finish_with_the_reduced_outcomes(
+        hub: Any, desk: dict[str, HubClient], twin: VirtualKeypad,
+        sender: ThreadedSender) -> None:
+    first, second = take(desk), take(desk)
+    results: list[str] = []
+    with KeypadBridge(sender, 1, twin.path, on_result=lambda vi, _en: results.append(vi),
+                      **FAST):
+        wait_until(lambda: device_status(hub) == "connected", "keypad connected")
+        twin.press(A.CALL_NEXT)
+        wait_until(lambda: ticket(hub, first).status == "called", "call")
+        twin.press(A.FINISH_2)  # the 2nd of guidance, incomplete
+        wait_until(lambda: ticket(hub, first).status == "done", "finish with an outcome")
+        assert ticket(hub, first).outcome == "incomplete"
+        twin.press(A.CALL_NEXT)
+        wait_until(lambda: ticket(hub, second).status == "called", "second call")
+        twin.press(A.FINISH_4)  # nothing on key 4 in the default set: refused in words
+        wait_until(lambda: any("chưa gán" in r for r in results), "a message in words")
+        assert ticket(hub, second).status == "called"
+        twin.press(A.FINISH_1)
+        wait_until(lambda: ticket(hub, second).outcome == "guidance", "guidance")

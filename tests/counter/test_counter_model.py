@@ -42,7 +42,8 @@ class FakeSender:
 def test_every_keypad_key_and_f_key_has_an_action() -> None:
     assert [a.key for a in KEYED_ACTIONS] == [f"F{i}" for i in range(1, 10)]
     assert set(KEYPAD_ACTIONS) == set(KeypadAction)
-    assert all(name in ACTIONS for name in KEYPAD_ACTIONS.values())
+    # finish_1..4: finish with an outcome of the reduced set (keypad_bridge resolves them)
+    assert all(name in ACTIONS or name.startswith("finish_") for name in KEYPAD_ACTIONS.values())
 
 
 def test_command_bodies() -> None:

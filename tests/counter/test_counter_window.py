@@ -15,6 +15,7 @@ from motcua.counter.window import CounterWindow
 from motcua.hub.storage.db import sqlite_url
 from motcua.link.client import Endpoints, HubClient
 from motcua.qt.link import QtHubLink
+from tests.support.finish import accept_finish
 from tests.support.hubs import start_hub
 
 CONNECT_MS = 8000
@@ -155,7 +156,10 @@ def test_recall_start_and_finish_count_a_service(qtbot: Any, hub: Any, kiosk: Ki
     assert not window.main.buttons["start"].isEnabled()
     assert not window.main.buttons["no_show"].isEnabled()
     press(qtbot, window, "finish")
+    accept_finish(window, "received", ("000.00.21.H56-251124-0001",))
     qtbot.waitUntil(lambda: current_is(window, None), timeout=ACT_MS)
+    assert ticket(hub, label).dossiers == [
+        "000.00.21.H56-251124-0001"]
     assert ticket(hub, label).status == "done"
     assert state(hub).counters[1].served == 1
     qtbot.waitUntil(lambda: window.main.served.text() == "Đã phục vụ hôm nay: 1",
@@ -297,7 +301,9 @@ def test_function_keys_do_the_same_as_the_buttons(qtbot: Any, hub: Any, kiosk: K
     assert ticket(hub, labels[0]).calls == 2
     key(Qt.Key.Key_F3)
     assert ticket(hub, labels[0]).status == "serving"
-    key(Qt.Key.Key_F4)
+    key(Qt.Key.Key_F4)  # opens the finish dialog: what happened, which dossiers
+    accept_finish(window)
+    settle(qtbot, window)
     assert ticket(hub, labels[0]).status == "done"
     key(Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: current_is(window, labels[1]), timeout=ACT_MS)
@@ -336,6 +342,8 @@ def test_sign_out_closes_the_counter_and_refuses_with_a_ticket(qtbot: Any, hub: 
     settle(qtbot, window)
     assert window.last_message[0].startswith("Hãy kết thúc hoặc chuyển số")
     press(qtbot, window, "finish")
+    accept_finish(window)
+    settle(qtbot, window)
     qtbot.mouseClick(window.main.sign_out_button, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
     qtbot.waitUntil(lambda: window.signin.isVisible(), timeout=ACT_MS)

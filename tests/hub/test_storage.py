@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import text
 
 from motcua.core.state import Event
-from motcua.hub.storage.db import HubStore, sqlite_url
+from motcua.hub.storage.db import HEAD_REVISION, HubStore, sqlite_url
 from tests.support.clock import VN
 
 
@@ -18,7 +18,7 @@ def test_schema_pragmas_and_stream_id_survive_reopen(tmp_path) -> None:  # type:
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
     stream = store.stream_id
     store.close()
     again = HubStore(url, site_id="79-26734")

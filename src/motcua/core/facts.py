@@ -28,4 +28,7 @@ def fact_row(t: Ticket) -> dict[str, Any]:
         "wait_seconds": wait, "service_seconds": service, "calls": t.calls,
         "transfers": t.transfers, "estimate_minutes": t.estimate_minutes,
         "rating": t.rating, "satisfied": t.satisfied,
+        # dossier numbers have no spaces (core.dossier.clean_number), so one text column
+        # holds them in SQLite and PostgreSQL alike
+        "outcome": t.outcome, "dossiers": " ".join(t.dossiers) or None,
     }

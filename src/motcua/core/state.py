@@ -92,6 +92,11 @@ class Ticket:
     rating: int | None = None
     satisfied: bool | None = None
     periods: list[Period] = dc_field(default_factory=list)
+    outcome: str | None = None
+    """What the officer recorded at finish (an outcome code of ``[dossier]``)."""
+    dossiers: list[str] = dc_field(default_factory=list)
+    """Dossier numbers (mã số hồ sơ) received or returned for this ticket."""
+    outcome_reason: str = ""
 
     def sort_key(self) -> tuple[datetime, int]:
         return (self.order_at, self.number)
@@ -310,6 +315,9 @@ def _done(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
         t.served_at = t.periods[-1].start if t.periods else ts
     t.status = DONE
     t.finished_at = ts
+    t.outcome = b.get("outcome")
+    t.dossiers = list(b.get("dossiers") or ())
+    t.outcome_reason = str(b.get("outcome_reason") or "")
     t.close_period(ts)
     c = _release(s, t)
     if c is not None:

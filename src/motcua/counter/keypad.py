@@ -58,6 +58,12 @@ class KeypadAction(enum.StrEnum):
     """Chuyển quầy — send the ticket to another counter or field."""
     PAUSE_RESUME = "pause_resume"
     """Tạm nghỉ / tiếp tục — one key toggles the counter between paused and open."""
+    FINISH_1 = "finish_1"
+    """Hoàn thành với kết quả 1 — finish with the 1st outcome of the keypad's reduced set
+    (``[dossier]`` outcomes that take no required dossier number; see docs/counter.md)."""
+    FINISH_2 = "finish_2"
+    FINISH_3 = "finish_3"
+    FINISH_4 = "finish_4"
 
 
 KEYPAD_CODES: dict[str, KeypadAction] = {
@@ -69,6 +75,11 @@ KEYPAD_CODES: dict[str, KeypadAction] = {
     "H": KeypadAction.HOLD,  # Hold
     "T": KeypadAction.TRANSFER,  # Transfer
     "P": KeypadAction.PAUSE_RESUME,  # Pause
+    # keypads with digit keys: finish with an outcome of the reduced set
+    "1": KeypadAction.FINISH_1,
+    "2": KeypadAction.FINISH_2,
+    "3": KeypadAction.FINISH_3,
+    "4": KeypadAction.FINISH_4,
 }
 """Key code (ASCII) -> action. Any other code is ignored and counted as unknown."""
 

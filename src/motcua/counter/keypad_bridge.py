@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from motcua.core.dossier import DossierRules
 from motcua.counter.actions import Reply, Sender, error_words, result_words, send_action
 from motcua.counter.keypad import Keypad, KeypadAction
 from motcua.link.client import ClientKeys, HubClient, HubError, HubUnavailable
@@ -38,6 +39,10 @@ KEYPAD_ACTIONS: dict[KeypadAction, str] = {
     KeypadAction.HOLD: "hold",
     KeypadAction.TRANSFER: "transfer",
     KeypadAction.PAUSE_RESUME: "pause_resume",
+    KeypadAction.FINISH_1: "finish_1",
+    KeypadAction.FINISH_2: "finish_2",
+    KeypadAction.FINISH_3: "finish_3",
+    KeypadAction.FINISH_4: "finish_4",
 }
 """Keypad key -> counter action name (``motcua.counter.actions.ACTIONS``)."""
 
@@ -114,12 +119,16 @@ class KeypadBridge:
                  handler: Callable[[str], None] | None = None,
                  on_status: Callable[[DeviceStatus, str], None] | None = None,
                  on_result: Callable[[str, str], None] | None = None,
+                 outcomes: tuple[str, ...] | None = None,
                  **keypad_options: Any) -> None:
         self.sender = sender
         self.counter = counter
         self.handler = handler
         self.on_status = on_status
         self.on_result = on_result
+        self.outcomes = outcomes if outcomes is not None else tuple(
+            o.code for o in DossierRules().keypad_outcomes())
+        """Outcome codes of digit keys 1..4 (the centre's reduced set)."""
         self._lock = threading.Lock()
         self._last_status: str | None = None
         self._status_reported = True
@@ -150,13 +159,21 @@ class KeypadBridge:
         """What one key press does (called on the keypad's reader thread)."""
         name = KEYPAD_ACTIONS[action]
         log.info("counter %d keypad: %s", self.counter, name)
-        if self.handler is not None:
+        if self.handler is not None and not name.startswith("finish_"):
             self.handler(name)
         else:
             self.perform(name)
 
     def perform(self, name: str) -> None:
         """Send action ``name`` to the hub (headless); the outcome goes to ``on_result``."""
+        extra: dict[str, Any] = {}
+        if name.startswith("finish_"):
+            index = int(name.rsplit("_", 1)[1]) - 1
+            if index >= len(self.outcomes):
+                self._result(f"Phím {index + 1} chưa gán kết quả xử lý",
+                             f"Key {index + 1} has no outcome", error=True)
+                return
+            name, extra = "finish", {"outcome": self.outcomes[index]}
         if name == "transfer":
             vi, en = TRANSFER_NEEDS_APP
             self._result(vi.format(n=self.counter), en.format(n=self.counter), error=True)
@@ -168,7 +185,7 @@ class KeypadBridge:
         def failed(exc: HubError) -> None:
             self._result(*error_words(exc), error=True)
 
-        send_action(self.sender, self.counter, name, on_ok=ok, on_error=failed)
+        send_action(self.sender, self.counter, name, on_ok=ok, on_error=failed, **extra)
 
     def _result(self, vi: str, en: str, *, error: bool = False) -> None:
         (log.warning if error else log.info)("counter %d: %s / %s", self.counter, vi, en)

@@ -157,6 +157,10 @@ class CounterWindow(QWidget):
             self.open_transfer_dialog()
         elif name == "call_ticket":
             self.open_call_ticket_dialog(self.main.selected_waiting())
+        elif name == "finish":
+            from motcua.counter.finish_dialog import open_finish_dialog
+
+            open_finish_dialog(self)
         elif name in ACTIONS:
             self._send(name)
 

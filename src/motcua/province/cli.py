@@ -238,6 +238,9 @@ def _parser() -> argparse.ArgumentParser:
     from motcua.province.booking.cli import add_parsers as add_booking_parsers
 
     add_booking_parsers(sub)
+    from motcua.province.web.cli import add_parsers as add_web_parsers
+
+    add_web_parsers(sub)
     return p
 
 
@@ -249,6 +252,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
     if getattr(args, "verbose", False):  # logging itself is set up by ``motcua`` (motcua.logs)
         logging.getLogger("motcua").setLevel(logging.DEBUG)
+    if args.command in ("user", "site", "web", "token"):
+        from motcua.province.web.cli import run
+
+        return run(args)
     if args.command == "booking":
         from motcua.province.booking.cli import run as run_booking
 

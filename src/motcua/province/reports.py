@@ -57,7 +57,7 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 FACT_COLUMNS = ("ticket", "day", "field", "label", "priority", "procedure", "status", "counter",
                 "officer", "issued_at", "first_called_at", "served_at", "finished_at",
                 "wait_seconds", "service_seconds", "calls", "transfers", "estimate_minutes",
-                "rating", "satisfied")
+                "rating", "satisfied", "outcome", "dossiers")
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 PAGE = 20_000
 
@@ -139,7 +139,19 @@ def create_fact_tables(engine: Engine, schema: str = "province") -> None:
             wait_seconds double precision, service_seconds double precision,
             calls integer NOT NULL DEFAULT 0, transfers integer NOT NULL DEFAULT 0,
             estimate_minutes integer, rating integer, satisfied boolean,
+            outcome text, dossiers text,
             PRIMARY KEY (stream_id, ticket))"""))
+        # schemas made before outcomes were recorded get the columns too
+        conn.execute(text(f"ALTER TABLE {s}.province_facts ADD COLUMN IF NOT EXISTS outcome text"))
+        conn.execute(text(f"ALTER TABLE {s}.province_facts ADD COLUMN IF NOT EXISTS dossiers text"))
+        # rev: a number from one sequence, renewed on every insert and update of a row, so
+        # "rows changed after rev N" is the integration API's cursor (province/web/api.py)
+        conn.execute(text(f"CREATE SEQUENCE IF NOT EXISTS {s}.province_facts_rev"))
+        conn.execute(text(f"ALTER TABLE {s}.province_facts ADD COLUMN IF NOT EXISTS rev bigint"))
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS province_facts_rev "
+                          f"ON {s}.province_facts (rev)"))
+        conn.execute(text(f"UPDATE {s}.province_facts SET rev = nextval('{s}.province_facts_rev')"
+                          " WHERE rev IS NULL"))
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS province_facts_site_day "
                           f"ON {s}.province_facts (site, day)"))
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS province_facts_day "
@@ -260,11 +272,12 @@ def _copy_facts(conn: Connection, s: str, stream_id: str, site: str,
             priority = r["priority"]
             copy.write_row((stream_id, site, *(r[c] for c in FACT_COLUMNS[:4]),
                             None if priority is None else str(priority),
-                            *(r[c] for c in FACT_COLUMNS[5:])))
+                            # rows from before outcomes were recorded have none
+                            *(r.get(c) for c in FACT_COLUMNS[5:])))
     sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in cols[1:] if c != "ticket")
-    conn.execute(text(f"INSERT INTO {s}.province_facts ({', '.join(cols)}) "
-                      f"SELECT {', '.join(cols)} FROM _pf_in "
-                      f"ON CONFLICT (stream_id, ticket) DO UPDATE SET {sets}"))
+    conn.execute(text(f"INSERT INTO {s}.province_facts ({', '.join(cols)}, rev) "
+                      f"SELECT {', '.join(cols)}, nextval('{s}.province_facts_rev') FROM _pf_in "
+                      f"ON CONFLICT (stream_id, ticket) DO UPDATE SET {sets}, rev = EXCLUDED.rev"))
     conn.execute(text("DROP TABLE _pf_in"))
 
 
@@ -307,8 +320,8 @@ def site_summary(engine: Engine, schema: str, site: str, month: str,
                  centre: Centre | None = None) -> dict[str, Any]:
     """The same report dict as the hub's for one site and month (``"2025-11"``)."""
     first, last = month_range(month)
-    report = summary(centre, site_facts(engine, schema, site, first, last),
-                     date_from=first.isoformat(), date_to=last.isoformat())
+    facts = site_facts(engine, schema, site, first, last)
+    report = summary(centre, facts, date_from=first.isoformat(), date_to=last.isoformat())
     report["centre"]["id"] = report["centre"]["id"] or site
     return report
 

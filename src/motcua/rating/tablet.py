@@ -48,6 +48,7 @@ from motcua.link.client import CentreView, HubError
 from motcua.qt.fonts import bundled_family
 from motcua.qt.link import QtHubLink
 from motcua.rating.box import level_for_key
+from motcua.rating.details_page import DetailsPage, ask_details
 from motcua.rating.faces import FONT_FAMILY, LevelButton, draw_check, mood_of
 from motcua.rating.window import OpenWindow, RatingTracker
 
@@ -118,6 +119,8 @@ class RatingTablet(QWidget):
         self._ever_connected = self.connected
         self.problem: tuple[str, str, str] | None = None
         self._asking: OpenWindow | None = None
+        self.details: DetailsPage | None = None
+        """The Art. 33.1 questions, while they cover the tablet."""
         self._prompted: str | None = None
         self._thanks_until = 0.0
         self._thanked: str | None = None
@@ -315,6 +318,19 @@ class RatingTablet(QWidget):
             log.info("counter %d: rating press ignored (%s, no open window)", self.counter,
                      self.phase.value)
             return False
+        view = self.tracker.view
+        if view is not None and view.centre.ratings.asks_after(level.satisfied):
+            if self.details is None:  # the Art. 33.1 questions first (rating/details_page.py)
+                ask_details(self, window, level, view.centre.ratings)
+            return True
+        self.send_rating(window, level, {})
+        return True
+
+    def send_rating(self, window: OpenWindow, level: RatingLevel,
+                    details: dict[str, Any]) -> None:
+        """Send the tap (and the answers of the details page, if any) to the hub."""
+        self.details = None
+        value = level.value
         self._asking = window
         self._set_phase(Phase.SENDING)
         for b in self._buttons:
@@ -324,10 +340,9 @@ class RatingTablet(QWidget):
         self.stats["sent"] += 1
         log.info("counter %d: rating %d (%s) for %s", self.counter, value, level.vi,
                  window.label)
-        self.link.request("rating.submit", {"value": value},
+        self.link.request("rating.submit", {"value": value, **details},
                           on_ok=lambda reply: self._rated(window.ticket, level, reply),
                           on_error=lambda exc: self._refused(window.ticket, exc))
-        return True
 
     def report_box_status(self, status: str, detail_vi: str = "", detail_en: str = "") -> None:
         """Tell the hub the counter's button box is ``connected`` / ``disconnected``."""

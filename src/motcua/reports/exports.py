@@ -145,6 +145,9 @@ def _xlsx_cell(cell: Any, kind: str, value: Any) -> None:
         cell.number_format = "#,##0"
     else:
         cell.value = value
+        if isinstance(value, str) and value.startswith("="):
+            # openpyxl stores "=..." as a formula; a centre or officer name is only text
+            cell.data_type = "s"
 
 
 # -- charts ---------------------------------------------------------------------------------

@@ -172,6 +172,7 @@ def summary_rows(centre: Centre | None, rows: Iterable[Sequence[Any]], *,
 
     The fast path for big periods: a reader can select just these columns as tuples.
     """
+    rows = list(rows)
     tz = ZoneInfo(centre.timezone if centre else DEFAULT_TZ)
     names = _names(centre, officer_names)
     scale_sat = {lv.value: lv.satisfied for lv in (centre.rating_scale if centre else ())}
@@ -257,8 +258,18 @@ def summary_rows(centre: Centre | None, rows: Iterable[Sequence[Any]], *,
         "method": {"percentile_vi": PERCENTILE_METHOD_VI, "percentile_en": PERCENTILE_METHOD_EN,
                    "unit_vi": "phút, làm tròn 0,1", "unit_en": "minutes, rounded to 0.1"},
         "rating_scale": scale,
-        "tables": {t["key"]: t for t in tables},
+        "tables": {t["key"]: t for t in tables + _outcomes(centre, rows, officer_names)},
     }
+
+
+def _outcomes(centre: Centre | None, rows: list[Sequence[Any]],
+              officer_names: Mapping[str, str] | None) -> list[dict[str, Any]]:
+    """The outcome tables (reports/outcomes.py) from the rows' outcome columns."""
+    from motcua.reports.outcomes import outcome_tables  # it builds on this module
+
+    facts = ({"status": r[5], "field": r[2], "officer": r[4], "outcome": r[11],
+              "dossiers": r[12]} for r in rows if len(r) > 12)
+    return outcome_tables(centre, facts, officer_names)
 
 
 def _band(wait_seconds: float) -> int:

@@ -89,7 +89,8 @@ def group_figures(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 # -- the rows, column by column ----------------------------------------------------------
 REPORT_COLUMNS = ("day", "issued_at", "field", "counter", "officer", "status", "transfers",
-                  "wait_seconds", "service_seconds", "rating", "satisfied")
+                  "wait_seconds", "service_seconds", "rating", "satisfied", "outcome",
+                  "dossiers")
 """The fact columns a report reads, in the order :func:`summary_rows` takes them."""
 
 
@@ -152,8 +153,10 @@ def _columns(rows: Iterable[Sequence[Any]], tz: tzinfo,
     if not table:
         return _Columns([], [], [], [], [], np.empty(0, np.intp), [], np.empty(0, np.intp),
                         np.empty(0), np.empty(0, np.intp), np.empty(0))
+    # outcome and dossiers (and rows from older readers without them) are read by
+    # reports/outcomes.py, not here
     (days, issued, fields, counters, officers, statuses, transfers, waits, services, ratings,
-     sats) = table
+     sats, *_outcome_columns) = table
     hours = _local_hours(issued, tz)
     rating_values = [None if r is None else int(r) for r in ratings]
     # a rating without its satisfied flag (an older row): the centre's scale decides

@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,8 +88,13 @@ class EventBroker:
         sub.queue.put_nowait((event, data))
 
 
+Render = Callable[[str, Any], Awaitable[tuple[str, Any] | None]]
+"""Turns a published (event, data) into what this client gets (None: nothing)."""
+
+
 async def _stream(request: Request, broker: EventBroker, topics: set[str],
-                  first: list[tuple[str, Any]], heartbeat: float) -> AsyncIterator[str]:
+                  first: list[tuple[str, Any]], heartbeat: float,
+                  render: Render | None) -> AsyncIterator[str]:
     sub = broker.subscribe(topics)  # here: on the server's loop, before anything is sent
     try:
         # retry: how long the browser's EventSource waits before reconnecting (ms);
@@ -106,6 +111,11 @@ async def _stream(request: Request, broker: EventBroker, topics: set[str],
                     break
                 yield ": keep-alive\n\n"  # a comment: keeps proxies from closing the stream
                 continue
+            if render is not None:
+                rendered = await render(event, data)
+                if rendered is None:
+                    continue
+                event, data = rendered
             yield format_sse(event, data)
     finally:
         broker.unsubscribe(sub)
@@ -113,11 +123,13 @@ async def _stream(request: Request, broker: EventBroker, topics: set[str],
 
 def sse_response(request: Request, broker: EventBroker, topics: set[str],
                  first: list[tuple[str, Any]] | None = None,
-                 heartbeat: float = 15.0) -> StreamingResponse:
+                 heartbeat: float = 15.0, render: Render | None = None) -> StreamingResponse:
     """A ``text/event-stream`` response for ``topics``, starting with ``first`` messages.
 
-    The stream opens with a ``ready`` event once the client is subscribed.
+    The stream opens with a ``ready`` event once the client is subscribed. ``render``
+    lets each client turn a shared notice into its own message (e.g. only the centres
+    this user may see); run blocking work in it through ``run_in_threadpool``.
     """
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}  # nginx: no buffering
-    return StreamingResponse(_stream(request, broker, set(topics), first or [], heartbeat),
+    return StreamingResponse(_stream(request, broker, set(topics), first or [], heartbeat, render),
                              media_type="text/event-stream", headers=headers)

@@ -53,6 +53,8 @@ from motcua.core.centre.parse import (
 )
 from motcua.core.centre.schema import CentreFile, CentreInline, FieldsFile, check_shape
 from motcua.core.centre.snapshot import SNAPSHOT_SOURCE, centre_to_dict
+from motcua.core.criteria import RatingRules, rating_rules_from_dict
+from motcua.core.dossier import DossierRules, rules_from_dict
 from motcua.core.text import nfc
 
 __all__ = [
@@ -277,7 +279,32 @@ def build_centre(data: Mapping[str, Any], source: str, fields_data: Mapping[str,
         officers=_parse_officers(root, names_required=not snapshot),
         devices=_parse_devices(root, counters), notice_vi=root.text("notice_vi", ""),
         kiosk_idle_seconds=root.number("kiosk_idle_seconds", 20.0), extra=_parse_extra(root),
+        dossier=_parse_dossier(root), ratings=_parse_ratings(root),
     )
+
+
+def _parse_ratings(root: _Table) -> RatingRules:
+    raw = root.data.get("ratings")
+    if raw is None:
+        return RatingRules()
+    if not isinstance(raw, Mapping):
+        root.wrong_type("ratings", raw, ("bảng", "table"))
+    try:
+        return rating_rules_from_dict(raw)
+    except (ValueError, TypeError, AttributeError) as exc:
+        root.fail("ratings", str(exc), str(exc))
+
+
+def _parse_dossier(root: _Table) -> DossierRules:
+    raw = root.data.get("dossier")
+    if raw is None:
+        return DossierRules()
+    if not isinstance(raw, Mapping):
+        root.wrong_type("dossier", raw, ("bảng", "table"))
+    try:
+        return rules_from_dict(raw)
+    except (ValueError, TypeError, AttributeError) as exc:
+        root.fail("dossier", str(exc), str(exc))
 
 
 def centre_from_dict(d: Mapping[str, Any]) -> Centre:

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from datetime import time
 from typing import Literal
 
+from motcua.core.criteria import RatingRules
+from motcua.core.dossier import DossierRules
+
 NumberFormat = Literal["prefix3", "digits4"]
 PolicyName = Literal["strict", "interleave", "ageing"]
 Role = Literal["kiosk", "printer", "display", "counter", "rating", "manager", "province", "admin"]
@@ -228,6 +231,10 @@ class Centre:
     """Kiosk returns to its home screen after this long without a touch."""
     extra: dict[str, str] = field(default_factory=dict)
     """Free-form texts a centre may add (shown where a device knows the key)."""
+    dossier: DossierRules = field(default_factory=DossierRules)
+    """Outcome codes and the dossier-number pattern a counter records at finish."""
+    ratings: RatingRules = field(default_factory=RatingRules)
+    """Art. 33.1 criteria and low-score reasons the rating tablet asks after the tap."""
 
     def field_by_code(self, code: str) -> Field | None:
         return next((f for f in self.fields if f.code == code), None)

@@ -183,6 +183,9 @@ class CentreFile(_Shape, kw_only=True):
     notice_vi: str = ""
     kiosk_idle_seconds: Minutes = 20.0
     extra: dict[str, Any] = {}
+    # checked in words by core/dossier.py and core/criteria.py (their own rules)
+    dossier: dict[str, Any] = {}
+    ratings: dict[str, Any] = {}
 
 
 class CentreInline(CentreFile):

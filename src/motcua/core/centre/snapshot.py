@@ -12,6 +12,8 @@ from datetime import time
 from typing import Any, Final
 
 from motcua.core.centre.model import Centre
+from motcua.core.criteria import rating_rules_to_dict
+from motcua.core.dossier import rules_to_dict
 
 __all__ = ["SNAPSHOT_SOURCE", "centre_to_dict"]
 
@@ -85,4 +87,6 @@ def centre_to_dict(centre: Centre, *, include_staff: bool = False,
         "notice_vi": centre.notice_vi,
         "kiosk_idle_seconds": centre.kiosk_idle_seconds,
         "extra": dict(centre.extra),
+        "dossier": rules_to_dict(centre.dossier),
+        "ratings": rating_rules_to_dict(centre.ratings),
     }

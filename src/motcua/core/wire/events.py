@@ -100,6 +100,10 @@ class TicketDone(TicketAtCounter):
     occupied_seconds: Annotated[float, Meta(
         description="call to finish: how long the counter was taken (the wait estimate)")]
     rating_until: Annotated[str, Meta(description="end of the counter's rating window, ISO")]
+    outcome: Annotated[str | None, Meta(description="what the officer recorded (core/dossier.py)")
+                       ] = None
+    dossiers: Annotated[list[str], Meta(description="dossier numbers of this ticket")] = []
+    outcome_reason: str = ""
 
 
 class TicketTransferred(TicketAtCounter):
@@ -145,6 +149,10 @@ class RatingGiven(EventData):
     field: str
     value: int
     satisfied: Annotated[bool | None, Meta(description="the scale's verdict for this value")]
+    dossiers: Annotated[list[str], Meta(description="the rated ticket's dossier numbers")] = []
+    criteria: Annotated[dict[str, int], Meta(description="Art. 33.1 answers")] = {}
+    reason: str | None = None
+    comment: str = ""
 
 
 class DeviceStatusChanged(EventData):

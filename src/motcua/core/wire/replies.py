@@ -152,6 +152,11 @@ class TicketAtCounterReply(Reply):
     counter: CounterView
 
 
+class FinishReply(TicketAtCounterReply):
+    outcome: Annotated[str | None, Meta(description="the outcome recorded, or null")] = None
+    dossiers: Annotated[list[str], Meta(description="the dossier numbers recorded")] = []
+
+
 class WaitingLine(Reply):
     ticket: TicketView
     reason_vi: str
@@ -216,7 +221,7 @@ REPLIES: dict[str, type[Reply]] = {
     "counter.call_ticket": CallReply,
     "counter.recall": TicketAtCounterReply,
     "counter.start": TicketAtCounterReply,
-    "counter.finish": TicketAtCounterReply,
+    "counter.finish": FinishReply,
     "counter.no_show": TicketAtCounterReply,
     "counter.hold": TicketAtCounterReply,
     "counter.unhold": TicketReply,

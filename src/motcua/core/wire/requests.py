@@ -100,9 +100,25 @@ class CounterWaiting(Request):
     limit: Annotated[int, Meta(ge=1, le=1000, description="at most this many lines")] = 50
 
 
+class CounterFinish(Request):
+    """End the service; optionally what happened and the dossier numbers (core/dossier.py)."""
+
+    counter: CounterNo = None
+    outcome: Annotated[str, Meta(max_length=32, description="outcome code of the centre's "
+                                 "[dossier] list, e.g. \"received\"")] | None = None
+    dossiers: Annotated[list[Annotated[str, Meta(max_length=80)]], Meta(
+        max_length=50, description="dossier numbers (mã số hồ sơ) received or returned")] = []
+    reason: Text = ""
+
+
 class RatingSubmit(Request):
     value: Annotated[int, Meta(description="a value on the centre's rating scale")]
     counter: CounterNo = None
+    criteria: Annotated[dict[str, int], Meta(
+        description="answers to the centre's Decree 118 Art. 33.1 criteria")] = {}
+    reason: Annotated[str, Meta(max_length=32, description="low-score reason code")
+                      ] | None = None
+    comment: Annotated[str, Meta(max_length=1000, description="free text (≤ 300 kept)")] = ""
 
 
 class DeviceStatus(Request):
@@ -171,7 +187,7 @@ REQUESTS: dict[str, type[Request]] = {
     "counter.call_ticket": CounterCallTicket,
     "counter.recall": CounterOnly,
     "counter.start": CounterOnly,
-    "counter.finish": CounterOnly,
+    "counter.finish": CounterFinish,
     "counter.no_show": CounterOnly,
     "counter.hold": CounterOnly,
     "counter.unhold": CounterUnhold,

@@ -37,11 +37,13 @@ from motcua.hub.domain.booking import (
 )
 from motcua.hub.domain.errors import Refusal, refuse
 from motcua.hub.domain.estimate import estimate_wait
+from motcua.hub.domain.finish import finish
 
 # Re-exported: devices and the server know these names from here.
 from motcua.hub.domain.outcome import Actor as Actor
 from motcua.hub.domain.outcome import Outcome as Outcome
 from motcua.hub.domain.outcome import ticket_public as ticket_public
+from motcua.hub.domain.rating import rate
 
 
 class Engine:
@@ -164,8 +166,10 @@ class Engine:
             return f"{self._digits_index[field_code]}{number:03d}"
         return f"{f.prefix}{number:03d}"
 
-    def finish_current(self, c: Counter, now: datetime, pending: list[Event]) -> None:
-        """Finish the counter's current ticket as served (call-next implies it)."""
+    def finish_current(self, c: Counter, now: datetime, pending: list[Event],
+                       record: dict[str, Any] | None = None) -> None:
+        """Finish the counter's current ticket as served (call-next implies it);
+        ``record`` adds what the officer recorded (hub.domain.finish)."""
         cs = self.state.counter(c.number)
         t = self.state.tickets.get(cs.current) if cs.current else None
         if t is None or t.status not in ACTIVE_STATES:
@@ -179,7 +183,7 @@ class Engine:
             # how long the counter was taken by this citizen, call to finish: what the
             # wait estimate needs (service_seconds is what reports call service time)
             "occupied_seconds": max(0.0, (now - called).total_seconds()),
-            "rating_until": until.isoformat()})
+            "rating_until": until.isoformat(), **(record or {})})
 
     def call(self, c: Counter, t: Ticket, now: datetime, pending: list[Event],
              reason_vi: str, reason_en: str, out_of_order: str | None = None) -> dict[str, Any]:
@@ -381,13 +385,10 @@ def _simple(kind: str, allowed: frozenset[str]) -> Any:
     def run(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
             p: list[Event]) -> dict[str, Any]:
         c = e.counter_for(actor, b)
-        cs = e.open_counter_state(c) if kind != "ticket.done" else e.state.counter(c.number)
+        cs = e.open_counter_state(c)
         t = e.current_ticket(c, allowed)
-        if kind == "ticket.done":
-            e.finish_current(c, now, p)
-        else:
-            e.emit(p, kind, now, {"ticket": t.id, "label": t.label, "field": t.field,
-                                  "counter": c.number, "officer": cs.officer})
+        e.emit(p, kind, now, {"ticket": t.id, "label": t.label, "field": t.field,
+                              "counter": c.number, "officer": cs.officer})
         return {"ticket": ticket_public(t, now), "counter": counter_view(e, c.number)}
     return run
 
@@ -441,28 +442,6 @@ def _cancel(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     e.emit(p, "ticket.cancelled", now, {"ticket": t.id, "label": t.label, "field": t.field,
                                         "reason": str(b.get("reason", ""))})
     return {"ticket": ticket_public(t)}
-
-
-def _rate(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
-          p: list[Event]) -> dict[str, Any]:
-    c = e.counter_for(actor, b)
-    value = b.get("value")
-    level = next((lv for lv in e.centre.rating_scale if lv.value == value), None)
-    if level is None:
-        raise refuse("bad_value", f"Mức đánh giá {value!r} không có trong thang",
-                     f"Rating {value!r} is not on the scale")
-    cs = e.state.counter(c.number)
-    w = cs.rating
-    if w is None or now > w.until:
-        raise refuse("no_rating_window", "Không có lượt phục vụ nào đang chờ đánh giá",
-                     "There is no service waiting for a rating")
-    t = e.state.tickets[w.ticket]
-    e.emit(p, "rating.given", now, {
-        "ticket": w.ticket, "label": t.label, "counter": c.number, "officer": w.officer,
-        "field": w.field, "value": level.value, "satisfied": level.satisfied})
-    return {"ticket": ticket_public(t), "value": level.value,
-            "thanks_vi": "Cảm ơn quý vị đã đánh giá",
-            "thanks_en": "Thank you for your rating"}
 
 
 def _device_status(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
@@ -523,6 +502,13 @@ def _skip_numbers(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     return {"last_number": last}
 
 
+def _finish(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+            p: list[Event]) -> dict[str, Any]:
+    reply = finish(e, actor, b, now, p)
+    number = reply.pop("counter_number")
+    return {**reply, "counter": counter_view(e, number)}
+
+
 _COMMANDS: dict[str, Any] = {
     "ticket.take": _take,
     "ticket.cancel": _cancel,
@@ -534,12 +520,12 @@ _COMMANDS: dict[str, Any] = {
     "counter.call_ticket": _call_ticket,
     "counter.recall": _simple("ticket.recalled", frozenset({CALLED, SERVING})),
     "counter.start": _simple("ticket.serving", frozenset({CALLED})),
-    "counter.finish": _simple("ticket.done", frozenset({CALLED, SERVING})),
+    "counter.finish": _finish,
     "counter.no_show": _simple("ticket.no_show", frozenset({CALLED})),
     "counter.hold": _simple("ticket.held", frozenset({CALLED, SERVING})),
     "counter.unhold": _unhold,
     "counter.transfer": _transfer,
-    "rating.submit": _rate,
+    "rating.submit": rate,
     "device.status": _device_status,
     "printer.printed": _printed,
     "printer.failed": _print_failed,

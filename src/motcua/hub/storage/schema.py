@@ -84,6 +84,8 @@ ticket_facts = Table(
     Column("estimate_minutes", Integer),
     Column("rating", Integer),
     Column("satisfied", Boolean),
+    Column("outcome", String(32)),
+    Column("dossiers", Text),
 )
 
 counters = Table(
