@@ -477,7 +477,7 @@ class HubServer:
         online = sorted(d for d, seen in self._presence.items() if t - seen < self.offline_after_s)
         return {
             "stream_id": self.store.stream_id, "seq": self.store.last_seq(),
-            "hub_now": self.now().isoformat(),
+            "hub_now": self.now().isoformat(), "open_all_hours": self.engine.open_all_hours,
             "centre": self._centre_dict(with_staff),
             "state": state_to_dict(s),
             "waiting": {f.code: s.waiting_count(f.code) for f in self.centre.fields},

@@ -30,7 +30,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "See which documents to bring, without taking a number"),
     "home.lang_other": ("English", "Tiếng Việt"),
     "home.hours": ("Giờ tiếp nhận hôm nay: {hours}", "Today's opening hours: {hours}"),
-    "home.closed_today": ("không làm việc", "closed"),
     "home.connecting": ("Đang kết nối với máy chủ…", "Connecting to the hub…"),
     # navigation
     "nav.back": ("‹  Quay lại", "‹  Back"),

@@ -51,6 +51,7 @@ from motcua.core.centre.parse import (
     _show,
     _Table,
 )
+from motcua.core.centre.parse_days import parse_calendar
 from motcua.core.centre.snapshot import centre_from_dict, centre_to_dict
 from motcua.core.text import nfc
 
@@ -73,7 +74,7 @@ _ROOT_KEYS: Final = (
     "id", "name_vi", "place_vi", "name_en", "slogan_vi", "timezone", "number_format",
     "fields_file", "fields", "counters", "priority_categories", "hours", "rating_scale",
     "rating_window_seconds", "policy", "announcement", "officers", "devices", "notice_vi",
-    "kiosk_idle_seconds", "extra",
+    "kiosk_idle_seconds", "extra", "calendar",
 )
 
 
@@ -278,6 +279,7 @@ def build_centre(data: Mapping[str, Any], source: str, fields_data: Mapping[str,
         officers=_parse_officers(root, names_required=not snapshot),
         devices=_parse_devices(root, counters), notice_vi=root.text("notice_vi", ""),
         kiosk_idle_seconds=root.number("kiosk_idle_seconds", 20.0), extra=_parse_extra(root),
+        calendar=parse_calendar(root),
     )
 
 

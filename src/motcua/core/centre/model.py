@@ -7,11 +7,12 @@ input without knowing about TOML. :mod:`motcua.core.centre.load` loads and valid
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 from typing import Literal
 
 NumberFormat = Literal["prefix3", "digits4"]
 PolicyName = Literal["strict", "interleave", "ageing"]
+DayKind = Literal["off", "work", "half"]
 Role = Literal["kiosk", "printer", "display", "counter", "rating", "manager", "province", "admin"]
 
 
@@ -103,6 +104,37 @@ class Session:
     """When tickets start being issued (inclusive)."""
     end: time
     """When ticket issuing stops (exclusive)."""
+
+
+@dataclass(frozen=True)
+class SpecialDay:
+    """A date on which the centre departs from its weekly hours (decided by the centre)."""
+
+    day: date
+    """The calendar date (in the centre's time zone)."""
+    kind: DayKind
+    """``off``: closed (extra Tết days, an ad-hoc closure); ``work``: a make-up working day
+    (a Saturday worked in exchange for a bridge day); ``half``: open with other hours."""
+    reason_vi: str
+    """Why, in Vietnamese: shown on the kiosk ("Nghỉ bù Tết", "Làm bù cho ngày 05/02")."""
+    reason_en: str = ""
+    """Why, in English."""
+    sessions: tuple[Session, ...] = ()
+    """Opening sessions for ``work`` and ``half`` days (``work`` defaults to a full weekday)."""
+
+
+@dataclass(frozen=True)
+class CalendarRules:
+    """Which dates the centre is closed or open besides its weekly hours."""
+
+    public_holidays: bool = True
+    """Close on Vietnam's public holidays (Labour Code Art 112, lunar ones included), taken
+    from the ``holidays`` package's Vietnam calendar."""
+    days: tuple[SpecialDay, ...] = ()
+    """The centre's own additions, one per date; they win over the public holidays."""
+
+    def special(self, day: date) -> SpecialDay | None:
+        return next((d for d in self.days if d.day == day), None)
 
 
 @dataclass(frozen=True)
@@ -222,6 +254,8 @@ class Centre:
     """Kiosk returns to its home screen after this long without a touch."""
     extra: dict[str, str] = field(default_factory=dict)
     """Free-form texts a centre may add (shown where a device knows the key)."""
+    calendar: CalendarRules = field(default_factory=CalendarRules)
+    """Public holidays and the centre's own days off, make-up days and half-days."""
 
     def field_by_code(self, code: str) -> Field | None:
         return next((f for f in self.fields if f.code == code), None)

@@ -12,6 +12,7 @@ from datetime import time
 from typing import Any, Final
 
 from motcua.core.centre.model import Centre
+from motcua.core.centre.parse_days import calendar_to_dict
 
 __all__ = ["centre_from_dict", "centre_to_dict"]
 
@@ -79,6 +80,7 @@ def centre_to_dict(centre: Centre, *, include_staff: bool = False,
         "notice_vi": centre.notice_vi,
         "kiosk_idle_seconds": centre.kiosk_idle_seconds,
         "extra": dict(centre.extra),
+        "calendar": calendar_to_dict(centre.calendar),
     }
 
 

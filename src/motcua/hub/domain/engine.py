@@ -10,7 +10,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from motcua.core.calendar import business_day, hours_text, local, session_at
+from motcua.core.calendar import (
+    business_day,
+    closed_text,
+    day_hours_text,
+    local,
+    next_opening,
+)
 from motcua.core.centre.model import Centre, Counter
 from motcua.core.state import (
     ACTIVE_STATES,
@@ -191,10 +197,12 @@ def _take(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     if prio is not None and not any(x.code == prio for x in centre.priority_categories):
         raise refuse("unknown_priority", f"Không có diện ưu tiên {prio!r}",
                      f"Unknown priority category {prio!r}")
-    if not e.open_all_hours and session_at(centre, now) is None:
-        vi, en = hours_text(centre, local(centre, now).isoweekday())
-        raise refuse("closed_hours", f"Ngoài giờ tiếp nhận. Giờ tiếp nhận hôm nay: {vi}",
-                     f"Outside opening hours. Today's hours: {en}", hours=vi)
+    closed = None if e.open_all_hours else closed_text(centre, now)
+    if closed is not None:
+        nxt = next_opening(centre, now)
+        raise refuse("closed_hours", closed[0], closed[1],
+                     hours=day_hours_text(centre, local(centre, now).date())[0],
+                     next_open=nxt.isoformat() if nxt else None)
     issued = s.issued.get(f.code, 0)
     if issued >= f.daily_cap:
         raise refuse("cap_reached",

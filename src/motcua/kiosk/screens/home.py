@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QWidget
 
 from motcua.core.centre.model import Centre
-from motcua.kiosk.model import Context, cap_reached, hours_today
+from motcua.kiosk.model import Context, cap_reached, closed_today, hours_today
 from motcua.kiosk.strings import pick, tr
 from motcua.kiosk.theme import Metrics
 from motcua.kiosk.widgets import Screen, Tile, clear_layout, grid_columns, label
@@ -114,10 +114,15 @@ class HomeScreen(Screen):
     def refresh(self) -> None:
         ctx = self.ctx
         lang = ctx.lang
-        can_take = ctx.state.can_take
+        # A closed day (Sunday, Tết, a day off) says so up front, with the next opening.
+        # Judged by the hub's clock (the hub is the one that refuses), never in a demo.
+        view = ctx.view
+        hub_now = view.hub_time() if view is not None and not view.open_all_hours else None
+        closed = closed_today(view.centre, hub_now, lang) if view and hub_now else ""
+        can_take = ctx.state.can_take and not closed
         self.prompt.setText(tr("home.prompt", lang))
-        self.cannot_take.setText(tr("home.cannot_take", lang))
-        problem = ctx.view is not None and not can_take
+        self.cannot_take.setText(closed or tr("home.cannot_take", lang))
+        problem = (ctx.view is not None and not can_take) or bool(closed)
         self.prompt.setVisible(not problem)
         self.cannot_take.setVisible(problem)
         self.fields.refresh(can_take)
@@ -131,4 +136,5 @@ class HomeScreen(Screen):
                                         and bool(centre.priority_categories))
         self.lookup_button.set_texts(tr("home.lookup", lang), tr("home.lookup_sub", lang))
         self.lookup_button.setEnabled(centre is not None)
-        self.hours.setText(hours_today(centre, ctx.clock(), lang) if centre is not None else "")
+        self.hours.setText(hours_today(centre, hub_now or ctx.clock(), lang)
+                           if centre is not None and not closed else "")

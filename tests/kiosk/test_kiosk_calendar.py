@@ -1,0 +1,26 @@
+"""The kiosk on a closed day: it says so, with the next opening day, before anyone taps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tests.conftest import VN
+from tests.kiosk import test_kiosk_window as window_tests
+
+WAIT = window_tests.WAIT
+make_kiosk = window_tests.make_kiosk
+
+
+def test_kiosk_says_closed_for_tet_with_the_next_opening_day(hub: Any, clock: Any,
+                                                             make_kiosk: Any,
+                                                             qtbot: Any) -> None:
+    clock.now = datetime(2028, 1, 26, 8, 0, tzinfo=VN)  # mùng 1 Tết Mậu Thân
+    w = make_kiosk(hub)
+    qtbot.waitUntil(lambda: w.home.cannot_take.isVisible(), timeout=WAIT)
+    assert w.home.cannot_take.text() == ("Hôm nay trung tâm nghỉ (Tết Nguyên Đán). "
+                                         "Mở cửa lại: Thứ Hai 31/01/2028 lúc 07:30")
+    assert not any(t.isEnabled() for t in w.home.field_buttons.values())
+    assert w.home.lookup_button.isEnabled()  # reading about procedures is still possible
+    w.set_lang("en")
+    assert w.home.cannot_take.text().startswith("The centre is closed today (Lunar New Year)")
