@@ -83,6 +83,14 @@ class Ticket:
     rating: int | None = None
     satisfied: bool | None = None
     periods: list[Period] = dc_field(default_factory=list)
+    issued_by: int | None = None
+    """The counter whose officer issued the ticket (guidance desk, phone-in), else None."""
+    quick: bool = False
+    """Issued and served at once at that counter, without queueing ("quick serve")."""
+    note: str = ""
+    """The last transfer's note for the receiving counter (work notes, no personal data)."""
+    return_counter: int | None = None
+    """After the service it was transferred for, the ticket goes back to this counter."""
 
     def sort_key(self) -> tuple[datetime, int]:
         return (self.order_at, self.number)
@@ -116,6 +124,9 @@ class CounterState:
     normals_in_a_row: int = 0
     served: int = 0
     rating: RatingWindow | None = None
+    pause_reason: str | None = None
+    """Code of the reason of the current pause (None when not paused or not given)."""
+    paused_at: datetime | None = None
 
 
 @dataclass
@@ -217,7 +228,8 @@ def _issued(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
     t = Ticket(id=b["ticket"], day=b["day"], field=b["field"], number=b["number"],
                label=b["label"], issued_at=ts, order_at=ts, priority=b.get("priority"),
                procedure=b.get("procedure"), kiosk=b.get("kiosk"), ahead=b.get("ahead", 0),
-               estimate_minutes=b.get("estimate_minutes", 0))
+               estimate_minutes=b.get("estimate_minutes", 0), issued_by=b.get("issued_by"),
+               quick=bool(b.get("quick", False)))
     t.open_period(WAITING, ts)
     s.tickets[t.id] = t
     s.last_number[t.field] = max(s.last_number.get(t.field, 0), t.number)
@@ -264,6 +276,8 @@ def _recalled(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
 def _serving(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
     t = _take_to_counter(s, ts, b, SERVING)
     t.served_at = ts
+    if t.first_called_at is None:  # quick serve: served straight from issue, no call
+        t.first_called_at = ts
 
 
 def _release(s: DayState, t: Ticket) -> CounterState | None:
@@ -325,6 +339,9 @@ def _transferred(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
     if b.get("to_field"):
         t.field = b["to_field"]
     t.target_counter = b.get("to_counter")
+    t.note = str(b.get("note") or "")
+    # A transfer back to the first counter ends the round trip.
+    t.return_counter = None if b.get("returning") else b.get("return_counter")
     t.open_period(WAITING, ts)
     s.enqueue(t)
 
@@ -365,14 +382,22 @@ def _counter_closed(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
     c.officer = None
     c.current = None
     c.rating = None
+    c.pause_reason = None
+    c.paused_at = None
 
 
 def _counter_paused(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
-    s.counter_for_update(b["counter"]).status = COUNTER_PAUSED
+    c = s.counter_for_update(b["counter"])
+    c.status = COUNTER_PAUSED
+    c.pause_reason = b.get("reason")
+    c.paused_at = ts
 
 
 def _counter_resumed(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
-    s.counter_for_update(b["counter"]).status = COUNTER_OPEN
+    c = s.counter_for_update(b["counter"])
+    c.status = COUNTER_OPEN
+    c.pause_reason = None
+    c.paused_at = None
 
 
 def _rating_given(s: DayState, ts: datetime, b: dict[str, Any]) -> None:

@@ -52,6 +52,7 @@ from motcua.core.centre.parse import (
     _Table,
 )
 from motcua.core.centre.parse_days import parse_calendar
+from motcua.core.centre.parse_ops import parse_pause_reasons
 from motcua.core.centre.snapshot import centre_from_dict, centre_to_dict
 from motcua.core.text import nfc
 
@@ -74,7 +75,7 @@ _ROOT_KEYS: Final = (
     "id", "name_vi", "place_vi", "name_en", "slogan_vi", "timezone", "number_format",
     "fields_file", "fields", "counters", "priority_categories", "hours", "rating_scale",
     "rating_window_seconds", "policy", "announcement", "officers", "devices", "notice_vi",
-    "kiosk_idle_seconds", "extra", "calendar",
+    "kiosk_idle_seconds", "extra", "calendar", "pause_reasons",
 )
 
 
@@ -159,11 +160,15 @@ def _parse_devices(root: _Table, counters: tuple[Counter, ...]) -> tuple[Device,
     _check_unique([(t, "id", d.id) for t, d in pairs], ("mã thiết bị", "device id"))
     _check_unique([(t, "public_key", d.public_key) for t, d in pairs],
                   ("khóa công khai", "public key"))
+    # A printer prints a kiosk's tickets, or those an officer issues at a counter.
     kiosks = [d.id for d in devices if d.role == "kiosk"]
+    desks = [d.id for d in devices if d.role == "counter"]
     for t, d in pairs:
-        if d.kiosk is not None and d.kiosk not in kiosks:
-            t.fail("kiosk", f'ki-ốt "{d.kiosk}" không tồn tại (có: {_list(kiosks)})',
-                   f'kiosk "{d.kiosk}" does not exist (known: {_list(kiosks)})')
+        if d.kiosk is not None and d.kiosk not in kiosks + desks:
+            t.fail("kiosk", f'ki-ốt hoặc máy quầy "{d.kiosk}" không tồn tại '
+                   f'(có: {_list(kiosks + desks)})',
+                   f'kiosk or counter device "{d.kiosk}" does not exist '
+                   f'(known: {_list(kiosks + desks)})')
     return tuple(devices)
 
 
@@ -279,7 +284,7 @@ def build_centre(data: Mapping[str, Any], source: str, fields_data: Mapping[str,
         officers=_parse_officers(root, names_required=not snapshot),
         devices=_parse_devices(root, counters), notice_vi=root.text("notice_vi", ""),
         kiosk_idle_seconds=root.number("kiosk_idle_seconds", 20.0), extra=_parse_extra(root),
-        calendar=parse_calendar(root),
+        calendar=parse_calendar(root), pause_reasons=parse_pause_reasons(root),
     )
 
 

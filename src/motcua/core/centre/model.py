@@ -138,6 +138,28 @@ class CalendarRules:
 
 
 @dataclass(frozen=True)
+class PauseReason:
+    """Why a counter pauses (break, meeting, ...); pause time is reported per reason."""
+
+    code: str
+    """Short identifier in events and reports, e.g. ``"break"``."""
+    vi: str
+    """Vietnamese label on the counter's pause button."""
+    en: str = ""
+    """English label."""
+
+
+DEFAULT_PAUSE_REASONS: tuple[PauseReason, ...] = (
+    PauseReason("break", "Nghỉ giải lao", "Break"),
+    PauseReason("meeting", "Họp", "Meeting"),
+    PauseReason("system_down", "Hệ thống gặp sự cố", "System down"),
+    PauseReason("kiosk_help", "Hỗ trợ công dân tại ki-ốt", "Helping a citizen at the kiosk"),
+    PauseReason("other", "Lý do khác", "Other"),
+)
+"""The list a centre gets when its configuration names none."""
+
+
+@dataclass(frozen=True)
 class RatingLevel:
     """One button of the satisfaction scale."""
 
@@ -189,7 +211,8 @@ class Device:
     counter: int | None = None
     """For ``counter`` and ``rating`` roles: the counter number it belongs to."""
     kiosk: str | None = None
-    """For ``printer``: the kiosk whose tickets it prints."""
+    """For ``printer``: the kiosk (or the counter device, for a printer on an officer's
+    desk) whose tickets it prints."""
     public_key: str = ""
     """Z85 CURVE public key (40 characters); empty when the hub runs without CURVE."""
 
@@ -256,6 +279,8 @@ class Centre:
     """Free-form texts a centre may add (shown where a device knows the key)."""
     calendar: CalendarRules = field(default_factory=CalendarRules)
     """Public holidays and the centre's own days off, make-up days and half-days."""
+    pause_reasons: tuple[PauseReason, ...] = DEFAULT_PAUSE_REASONS
+    """Reasons an officer picks from when pausing a counter."""
 
     def field_by_code(self, code: str) -> Field | None:
         return next((f for f in self.fields if f.code == code), None)

@@ -81,6 +81,8 @@ def centre_to_dict(centre: Centre, *, include_staff: bool = False,
         "kiosk_idle_seconds": centre.kiosk_idle_seconds,
         "extra": dict(centre.extra),
         "calendar": calendar_to_dict(centre.calendar),
+        "pause_reasons": [{"code": r.code, "vi": r.vi, "en": r.en}
+                          for r in centre.pause_reasons],
     }
 
 

@@ -10,13 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from motcua.core.calendar import (
-    business_day,
-    closed_text,
-    day_hours_text,
-    local,
-    next_opening,
-)
+from motcua.core.calendar import business_day
 from motcua.core.centre.model import Centre, Counter
 from motcua.core.state import (
     ACTIVE_STATES,
@@ -25,7 +19,6 @@ from motcua.core.state import (
     COUNTER_PAUSED,
     FINAL_STATES,
     HELD,
-    PRINTER_BLOCKING,
     SERVING,
     WAITING,
     DayState,
@@ -33,9 +26,8 @@ from motcua.core.state import (
     Ticket,
     apply,
 )
-from motcua.hub.domain import policy
+from motcua.hub.domain import counter_tools, issue, policy
 from motcua.hub.domain.errors import Refusal, refuse
-from motcua.hub.domain.estimate import estimate_wait_minutes
 
 # Re-exported: devices and the server know these names from here.
 from motcua.hub.domain.outcome import Actor as Actor
@@ -152,6 +144,8 @@ class Engine:
         t = self.state.tickets.get(cs.current) if cs.current else None
         if t is None or t.status not in ACTIVE_STATES:
             return
+        if counter_tools.return_if_due(self, c, t, now, pending):
+            return  # sent back to its first counter, which finishes it
         start = t.served_at or (t.periods[-1].start if t.periods else now)
         called = next((p.start for p in reversed(t.periods) if p.state == CALLED), start)
         until = now + timedelta(seconds=self.centre.rating_window_seconds)
@@ -162,6 +156,9 @@ class Engine:
             # wait estimate needs (service_seconds is what reports call service time)
             "occupied_seconds": max(0.0, (now - called).total_seconds()),
             "rating_until": until.isoformat()})
+
+    def counter_view(self, number: int) -> dict[str, Any]:
+        return _counter_view(self, number)
 
     def call(self, c: Counter, t: Ticket, now: datetime, pending: list[Event],
              reason_vi: str, reason_en: str, out_of_order: str | None = None) -> dict[str, Any]:
@@ -182,56 +179,6 @@ def _check_role(actor: Actor, kind: str) -> None:
 
 
 # -- commands ---------------------------------------------------------------------------
-def _take(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
-          p: list[Event]) -> dict[str, Any]:
-    centre, s = e.centre, e.state
-    f = centre.field_by_code(str(b.get("field", "")))
-    if f is None:
-        raise refuse("unknown_field", f"Không có lĩnh vực {b.get('field')!r}",
-                     f"Unknown field {b.get('field')!r}")
-    proc = b.get("procedure")
-    if proc is not None and not any(x.id == proc for x in f.procedures):
-        raise refuse("unknown_procedure", f"Thủ tục {proc!r} không thuộc lĩnh vực {f.vi}",
-                     f"Procedure {proc!r} is not in field {f.en}")
-    prio = b.get("priority")
-    if prio is not None and not any(x.code == prio for x in centre.priority_categories):
-        raise refuse("unknown_priority", f"Không có diện ưu tiên {prio!r}",
-                     f"Unknown priority category {prio!r}")
-    closed = None if e.open_all_hours else closed_text(centre, now)
-    if closed is not None:
-        nxt = next_opening(centre, now)
-        raise refuse("closed_hours", closed[0], closed[1],
-                     hours=day_hours_text(centre, local(centre, now).date())[0],
-                     next_open=nxt.isoformat() if nxt else None)
-    issued = s.issued.get(f.code, 0)
-    if issued >= f.daily_cap:
-        raise refuse("cap_reached",
-                     f"Lĩnh vực {f.vi} đã hết số hôm nay ({f.daily_cap} số). Mời quay lại ngày làm việc sau",
-                     f"{f.en} has issued all {f.daily_cap} tickets for today; please come back "
-                     "on the next working day", cap=f.daily_cap)
-    kiosk = actor.kiosk or (actor.device if actor.role == "kiosk" else None)
-    if kiosk is not None:
-        for d in centre.devices:
-            st = s.devices.get(d.id, {}).get("status")
-            if d.role == "printer" and d.kiosk == kiosk and st in PRINTER_BLOCKING:
-                raise refuse("printer_unavailable",
-                             "Máy in vé đang gặp sự cố, xin vui lòng báo cán bộ hướng dẫn",
-                             "The ticket printer has a fault; please ask the staff", status=st)
-    number = s.last_number.get(f.code, 0) + 1
-    ahead = (len(s.waiting_priority.get(f.code, ())) if prio
-             else s.waiting_count(f.code))
-    est = estimate_wait_minutes(centre, s, f.code, prio, now)
-    label = e.label(f.code, number)
-    day = s.day
-    tid = f"{day.replace('-', '')}-{label}"
-    e.emit(p, "ticket.issued", now, {
-        "ticket": tid, "day": day, "field": f.code, "number": number, "label": label,
-        "priority": prio, "procedure": proc, "kiosk": kiosk, "ahead": ahead,
-        "estimate_minutes": est})
-    t = s.tickets[tid]
-    return {"ticket": ticket_public(t), "field_vi": f.vi, "field_en": f.en}
-
-
 def _open(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
           p: list[Event]) -> dict[str, Any]:
     c = e.counter_for(actor, b)
@@ -268,24 +215,6 @@ def _close(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
                      "Finish or transfer the current ticket before closing the counter")
     if cs.status != COUNTER_CLOSED:
         e.emit(p, "counter.closed", now, {"counter": c.number, "officer": cs.officer})
-    return {"counter": _counter_view(e, c.number)}
-
-
-def _pause(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
-           p: list[Event]) -> dict[str, Any]:
-    c = e.counter_for(actor, b)
-    cs = e.open_counter_state(c)
-    e.emit(p, "counter.paused", now, {"counter": c.number, "officer": cs.officer})
-    return {"counter": _counter_view(e, c.number)}
-
-
-def _resume(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
-            p: list[Event]) -> dict[str, Any]:
-    c = e.counter_for(actor, b)
-    cs = e.state.counter(c.number)
-    if cs.status != COUNTER_PAUSED:
-        raise refuse("not_paused", f"Quầy {c.number} không tạm dừng", f"Counter {c.number} is not paused")
-    e.emit(p, "counter.resumed", now, {"counter": c.number, "officer": cs.officer})
     return {"counter": _counter_view(e, c.number)}
 
 
@@ -350,32 +279,6 @@ def _unhold(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
         raise refuse("counter_busy", "Hãy kết thúc số đang phục vụ trước", "Finish the current ticket first")
     e.emit(p, "ticket.unheld", now, {"ticket": t.id, "label": t.label, "field": t.field,
                                      "counter": c.number, "officer": cs.officer})
-    return {"ticket": ticket_public(t, now)}
-
-
-def _transfer(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
-              p: list[Event]) -> dict[str, Any]:
-    c = e.counter_for(actor, b)
-    cs = e.open_counter_state(c)
-    t = e.current_ticket(c, frozenset({CALLED, SERVING}))
-    to_field, to_counter = b.get("to_field"), b.get("to_counter")
-    if (to_field is None) == (to_counter is None):
-        raise refuse("bad_request", "Chọn chuyển sang một lĩnh vực hoặc một quầy",
-                     "Transfer to either a field or a counter")
-    if to_field is not None and e.centre.field_by_code(str(to_field)) is None:
-        raise refuse("unknown_field", f"Không có lĩnh vực {to_field!r}", f"Unknown field {to_field!r}")
-    if to_field == t.field:
-        raise refuse("bad_request", "Số này đã thuộc lĩnh vực đó", "The ticket is already in that field")
-    if to_counter is not None:
-        if e.centre.counter_by_number(int(to_counter)) is None:
-            raise refuse("unknown_counter", f"Không có quầy số {to_counter}", f"There is no counter {to_counter}")
-        if int(to_counter) == c.number:
-            raise refuse("bad_request", "Không thể chuyển đến chính quầy này",
-                         "Cannot transfer to the same counter")
-    e.emit(p, "ticket.transferred", now, {
-        "ticket": t.id, "label": t.label, "field": t.field, "counter": c.number,
-        "officer": cs.officer, "to_field": to_field,
-        "to_counter": None if to_counter is None else int(to_counter)})
     return {"ticket": ticket_public(t, now)}
 
 
@@ -460,12 +363,13 @@ def _skip_numbers(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
 
 
 _COMMANDS: dict[str, Any] = {
-    "ticket.take": _take,
+    "ticket.take": issue.take,
     "ticket.cancel": _cancel,
     "counter.open": _open,
     "counter.close": _close,
-    "counter.pause": _pause,
-    "counter.resume": _resume,
+    "counter.pause": counter_tools.pause,
+    "counter.resume": counter_tools.resume,
+    "counter.issue": counter_tools.issue,
     "counter.call_next": _call_next,
     "counter.call_ticket": _call_ticket,
     "counter.recall": _simple("ticket.recalled", frozenset({CALLED, SERVING})),
@@ -474,7 +378,7 @@ _COMMANDS: dict[str, Any] = {
     "counter.no_show": _simple("ticket.no_show", frozenset({CALLED})),
     "counter.hold": _simple("ticket.held", frozenset({CALLED, SERVING})),
     "counter.unhold": _unhold,
-    "counter.transfer": _transfer,
+    "counter.transfer": counter_tools.transfer,
     "rating.submit": _rate,
     "device.status": _device_status,
     "printer.printed": _printed,

@@ -1,0 +1,32 @@
+"""Day-to-day operation settings of the centre file: the reasons a counter may pause.
+
+```toml
+[[pause_reasons]]
+code = "break"
+vi = "Nghỉ giải lao"
+en = "Break"
+```
+Without any ``[[pause_reasons]]`` block the centre gets
+:data:`~motcua.core.centre.model.DEFAULT_PAUSE_REASONS`.
+"""
+
+from __future__ import annotations
+
+from motcua.core.centre.model import DEFAULT_PAUSE_REASONS, PauseReason
+from motcua.core.centre.parse import _SLUG_RE, _check_unique, _show, _Table
+
+
+def parse_pause_reasons(root: _Table) -> tuple[PauseReason, ...]:
+    if "pause_reasons" not in root.data:
+        return DEFAULT_PAUSE_REASONS
+    tables = root.tables("pause_reasons", ("code", "vi", "en"), required=True)
+    reasons = []
+    for t in tables:
+        code = t.text("code")
+        if not _SLUG_RE.fullmatch(code):
+            t.fail("code", f"mã lý do {_show(code)} không hợp lệ (chữ thường, số, _)",
+                   f"invalid reason code {_show(code)} (lower-case letters, digits, _)")
+        reasons.append(PauseReason(code=code, vi=t.text("vi"), en=t.text("en", "")))
+    _check_unique([(t, "code", r.code) for t, r in zip(tables, reasons, strict=True)],
+                  ("mã lý do tạm dừng", "pause reason code"))
+    return tuple(reasons)

@@ -1,0 +1,85 @@
+"""Issuing a ticket: the checks every channel shares (kiosk, counter, manager).
+
+:func:`take` is the ``ticket.take`` command of a kiosk; the counter tools
+(:mod:`motcua.hub.domain.counter_tools`) issue through :func:`issue_ticket` too, so a
+ticket an officer hands out obeys the same opening hours, calendar and daily cap.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from motcua.core.calendar import closed_text, day_hours_text, local, next_opening
+from motcua.core.state import PRINTER_BLOCKING, Event, Ticket
+from motcua.hub.domain.errors import refuse
+from motcua.hub.domain.estimate import estimate_wait_minutes
+from motcua.hub.domain.outcome import Actor, ticket_public
+
+if TYPE_CHECKING:
+    from motcua.hub.domain.engine import Engine
+
+
+def take(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+         p: list[Event]) -> dict[str, Any]:
+    """``ticket.take``: a number from a kiosk (printed at its printer) or the manager."""
+    kiosk = actor.kiosk or (actor.device if actor.role == "kiosk" else None)
+    t = issue_ticket(e, b, now, p, kiosk=kiosk)
+    f = e.centre.field_by_code(t.field)
+    assert f is not None
+    return {"ticket": ticket_public(t), "field_vi": f.vi, "field_en": f.en}
+
+
+def issue_ticket(e: Engine, b: dict[str, Any], now: datetime, p: list[Event], *,
+                 kiosk: str | None, issued_by: int | None = None,
+                 quick: bool = False) -> Ticket:
+    """Check and issue one ticket; ``kiosk`` names whose printer prints it (None: nobody)."""
+    centre, s = e.centre, e.state
+    f = centre.field_by_code(str(b.get("field", "")))
+    if f is None:
+        raise refuse("unknown_field", f"Không có lĩnh vực {b.get('field')!r}",
+                     f"Unknown field {b.get('field')!r}")
+    proc = b.get("procedure")
+    if proc is not None and not any(x.id == proc for x in f.procedures):
+        raise refuse("unknown_procedure", f"Thủ tục {proc!r} không thuộc lĩnh vực {f.vi}",
+                     f"Procedure {proc!r} is not in field {f.en}")
+    prio = b.get("priority")
+    if prio is not None and not any(x.code == prio for x in centre.priority_categories):
+        raise refuse("unknown_priority", f"Không có diện ưu tiên {prio!r}",
+                     f"Unknown priority category {prio!r}")
+    closed = None if e.open_all_hours else closed_text(centre, now)
+    if closed is not None:
+        nxt = next_opening(centre, now)
+        raise refuse("closed_hours", closed[0], closed[1],
+                     hours=day_hours_text(centre, local(centre, now).date())[0],
+                     next_open=nxt.isoformat() if nxt else None)
+    issued = s.issued.get(f.code, 0)
+    if issued >= f.daily_cap:
+        raise refuse("cap_reached",
+                     f"Lĩnh vực {f.vi} đã hết số hôm nay ({f.daily_cap} số). "
+                     "Mời quay lại ngày làm việc sau",
+                     f"{f.en} has issued all {f.daily_cap} tickets for today; please come back "
+                     "on the next working day", cap=f.daily_cap)
+    if kiosk is not None:
+        for d in centre.devices:
+            st = s.devices.get(d.id, {}).get("status")
+            if d.role == "printer" and d.kiosk == kiosk and st in PRINTER_BLOCKING:
+                raise refuse("printer_unavailable",
+                             "Máy in vé đang gặp sự cố, xin vui lòng báo cán bộ hướng dẫn",
+                             "The ticket printer has a fault; please ask the staff", status=st)
+    number = s.last_number.get(f.code, 0) + 1
+    ahead = (len(s.waiting_priority.get(f.code, ())) if prio
+             else s.waiting_count(f.code))
+    est = 0 if quick else estimate_wait_minutes(centre, s, f.code, prio, now)
+    label = e.label(f.code, number)
+    day = s.day
+    tid = f"{day.replace('-', '')}-{label}"
+    body: dict[str, Any] = {
+        "ticket": tid, "day": day, "field": f.code, "number": number, "label": label,
+        "priority": prio, "procedure": proc, "kiosk": kiosk, "ahead": 0 if quick else ahead,
+        "estimate_minutes": est}
+    if issued_by is not None:  # only counter-issued tickets carry these (older readers)
+        body["issued_by"] = issued_by
+        body["quick"] = quick
+    e.emit(p, "ticket.issued", now, body)
+    return s.tickets[tid]
