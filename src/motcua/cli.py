@@ -35,7 +35,8 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "province": ("motcua.province.cli", "máy chủ tỉnh / provincial server"),
     "keys": ("motcua.hub.keys_cli", "khoá thiết bị / enrol, list, revoke device keys"),
     "report": ("motcua.report_cli", "báo cáo / reports and exports"),
-    "simulate": ("motcua.simulate.day", "mô phỏng một ngày / simulated day"),
+    "simulate": ("motcua.simulate.cli", "mô phỏng một ngày / simulated day"),
+    "drill": ("motcua.hub.drill_flood", "diễn tập sự cố / fault drills: flood"),
     "live": ("motcua.manager.cli", "màn hình theo dõi / manager's live view"),
 }
 
@@ -50,7 +51,15 @@ def _hub(args: argparse.Namespace) -> int:
     data = Path(args.data)
     data.mkdir(parents=True, exist_ok=True)
     url = args.db or sqlite_url(data / "hub.sqlite")
-    store = HubStore(url, site_id=centre.id)
+    try:
+        store = HubStore(url, site_id=centre.id)
+    except Exception as exc:
+        from motcua.startup import StartupError, explain
+
+        known = explain(exc)
+        if known is None:
+            raise
+        raise StartupError(f"{known[1]}\nCSDL / database: {url}", "") from exc
     secret = None
     keys_file = None
     if args.curve:
@@ -68,6 +77,10 @@ def _hub(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     server.start()
+    if not server.health.ok:  # e.g. started on a full disk: it serves reads, says so, recovers
+        h = server.health.to_dict()
+        print(f"motcua hub: {h['message_vi']}\n{h['message_en']}", file=sys.stderr, flush=True)
+    server.watchdog.ready()  # systemd Type=notify: the sockets are bound, devices may come
     print(f"motcua hub: {centre.name_vi} – {centre.place_vi}; lệnh/commands :{server.command_port}"
           f", sự kiện/events :{server.event_port}; CSDL/database {url}", flush=True)
     while not stop.wait(1.0):
@@ -77,6 +90,7 @@ def _hub(args: argparse.Namespace) -> int:
             server.stop()
             store.close()
             return 1
+    server.watchdog.stopping()
     if sync is not None:
         sync.stop()
     server.stop()
@@ -230,6 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default="demo-output", help="nơi lưu ảnh chụp và vé / screenshots and tickets")
     d.add_argument("--seconds", type=float, default=0, help="dừng sau N giây / stop after N seconds (0 = run)")
     d.add_argument("--speed", type=float, default=0, help="chạy ngày mô phỏng nhanh gấp N lần / simulated day speed")
+    d.add_argument("--screens", choices=("kiosk", "counter", "display", "rating", "live"),
+                   default=None, help="chỉ chụp ảnh màn hình một chương trình vào --out / "
+                   "only save one program's documentation pictures into --out")
 
     def client_parser(name: str, help_text: str) -> argparse.ArgumentParser:
         c = sub.add_parser(name, help=help_text)
@@ -267,6 +284,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Every program starts here: a known start-up failure (port taken, data folder or
+    database missing or unwritable, disk full, bad configuration) is one message in
+    words and a non-zero exit, never a traceback (motcua.startup)."""
+    from motcua.startup import run_main
+
+    return run_main(_main, argv)
+
+
+def _main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in DELEGATED:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -279,23 +305,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd is None:
         parser.print_help()
         return 2
-    try:
-        if args.cmd == "hub":
-            return _hub(args)
-        if args.cmd == "demo":
-            from motcua.demo.run import run_demo
+    if args.cmd == "hub":
+        return _hub(args)
+    if args.cmd == "demo":
+        if args.screens:
+            from motcua.demo.screens import run_screens
 
-            return run_demo(args)
-        if args.cmd == "tail":
-            return _tail(args)
-        return _client_cmd(args)
-    except Exception as exc:  # a clear line instead of a traceback for known errors
-        from motcua.core.centre.load import ConfigError
+            return run_screens(args.screens, Path(args.out))
+        from motcua.demo.run import run_demo
 
-        if isinstance(exc, ConfigError):
-            print(f"Lỗi cấu hình / configuration error: {exc}", file=sys.stderr)
-            return 2
-        raise
+        return run_demo(args)
+    if args.cmd == "tail":
+        return _tail(args)
+    return _client_cmd(args)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ from motcua.core.centre.model import CalendarRules, Centre, Session
 from motcua.hub.domain.engine import Actor, Engine
 from motcua.reports.figures import open_days, summary
 from motcua.simulate.model import first_open_day, sessions_on
-from tests.conftest import ROOT, VN
+from tests.support.clock import VN
+from tests.support.hubs import ROOT
 
 KIOSK = Actor("kiosk-1", "kiosk", kiosk="kiosk-1")
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,20 +16,12 @@ from motcua.counter.virtual_keypad import VirtualKeypad
 from motcua.counter.window import CounterWindow
 from motcua.link.client import Endpoints, HubClient
 from motcua.qt.link import QtHubLink
+from tests.support.wait import wait_until
 
 A = KeypadAction
 DEADLINE_S = 8.0
 FAST: dict[str, Any] = {"retry_initial": 0.02, "retry_max": 0.1}
 """Re-open an unplugged port quickly in tests."""
-
-
-def wait_until(predicate: Callable[[], bool], what: str) -> None:
-    """Poll until ``predicate`` holds; fail (never hang) after a deadline."""
-    deadline = time.monotonic() + DEADLINE_S
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.01)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from motcua.counter.window import CounterWindow
 from motcua.hub.storage.db import sqlite_url
 from motcua.link.client import Endpoints, HubClient
 from motcua.qt.link import QtHubLink
-from tests.conftest import start_hub
+from tests.support.hubs import start_hub
 
 CONNECT_MS = 8000
 """Generous: the link snapshots after the hub's first heartbeat (once a second)."""

@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,18 +15,10 @@ import serial
 from motcua.counter.keypad import Keypad, KeypadAction
 from motcua.counter.virtual_keypad import VirtualKeypad
 from motcua.serialio.frames import DeviceStatus, SerialDevice, SingleByteDecoder
+from tests.support.wait import Signal, wait_until
 
 A = KeypadAction
 DEADLINE_S = 5.0
-
-
-def wait_until(predicate: Callable[[], bool], what: str) -> None:
-    """Poll ``predicate`` until it holds; fail (never hang) after a deadline."""
-    deadline = time.monotonic() + DEADLINE_S
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.005)
 
 
 class FakeClock:
@@ -136,13 +127,25 @@ def test_unknown_codes_bad_checksums_and_other_counters_ignored(
 def test_unplug_and_replug_heal_by_themselves(
     twin: VirtualKeypad, keypad: Keypad, rec: Recorder, clock: FakeClock
 ) -> None:
+    failed_opens: Signal[str] = Signal()
+    real_open = keypad.device._opener
+
+    def open_and_count() -> object:
+        try:
+            return real_open()
+        except (serial.SerialException, OSError) as exc:
+            failed_opens.append(str(exc))
+            raise
+
+    keypad.device._opener = open_and_count  # counts what the reader thread tries
     twin.press(A.CALL_NEXT)
     wait_until(lambda: len(rec.actions) == 1, "a press before the unplug")
     for cycle in range(3):
         twin.unplug()
         wait_until(lambda: keypad.status is DeviceStatus.DISCONNECTED, "disconnected")
         assert twin.press(A.RECALL) == b""  # pressed while unplugged: nothing is sent
-        time.sleep(0.15)  # let a few re-open attempts fail (it must keep trying)
+        # It keeps trying: three more re-opens fail while the cable is out.
+        failed_opens.wait_len(len(failed_opens) + 3, "re-open attempts while unplugged")
         twin.replug()
         wait_until(lambda: keypad.status is DeviceStatus.CONNECTED, "reconnected")
         clock.now += 1.0  # a new press, not the same key held down

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import math
-import threading
-import time
-import wave
 from array import array
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +21,8 @@ from motcua.voice.announce import CHIME, all_clip_names
 from motcua.voice.clips import ClipSet
 from motcua.voice.player import Announcer
 from motcua.voice.wav import Audio, write_wav
-from tests.conftest import free_port, start_hub
+from tests.support.hubs import free_port, start_hub
+from tests.support.twins import SpeakerTwin
 
 CONNECT_MS = 8000
 """Generous: a follower snapshots after the first heartbeat (once a second)."""
@@ -318,25 +315,6 @@ def test_a_counter_board_with_voice_speaks_only_its_counter(qtbot, hub, desks, l
     assert spoken == [(c, 2, False)]
 
 
-class TimingSink:
-    """Virtual loudspeaker: records when each call played, to check none overlap."""
-
-    name = "timing"
-
-    def __init__(self) -> None:
-        self.spans: list[tuple[float, float]] = []
-        self._lock = threading.Lock()
-
-    def play(self, wav: Path, duration: float) -> bool:
-        with wave.open(str(wav), "rb") as w:
-            assert w.getnframes() > 0
-        start = time.monotonic()
-        time.sleep(0.02)
-        with self._lock:
-            self.spans.append((start, time.monotonic()))
-        return True
-
-
 @pytest.fixture(scope="module")
 def tones(tmp_path_factory: pytest.TempPathFactory) -> ClipSet:
     """A 'recorded' clip set of short tones: the real announcer without espeak-ng."""
@@ -350,7 +328,7 @@ def tones(tmp_path_factory: pytest.TempPathFactory) -> ClipSet:
 
 
 def test_the_real_announcer_uses_the_centres_settings_chime_first(qtbot, hub, desks, links, tones, centre) -> None:  # type: ignore[no-untyped-def]
-    sink = TimingSink()
+    sink = SpeakerTwin(hold=0.02)
     speaker = CentreSpeaker(lambda s: Announcer(tones, s, sink=sink, generate_missing=False),
                             prepare=False)
     try:

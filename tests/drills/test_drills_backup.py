@@ -18,8 +18,8 @@ from typing import Any
 
 from motcua.hub.storage.db import sqlite_url
 from motcua.link.client import HubClient
-from tests.conftest import ROOT, start_hub
-from tests.support.drills import check_database, stop_hub
+from tests.support.drills import check_database
+from tests.support.hubs import ROOT, start_hub, stop_hub
 
 
 def _script() -> ModuleType:

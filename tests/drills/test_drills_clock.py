@@ -22,8 +22,10 @@ import pytest
 from motcua.core.state_snapshot import state_to_dict
 from motcua.hub.storage.db import sqlite_url
 from motcua.link.client import Endpoints, EventFollower, HubClient, HubError
-from tests.conftest import VN, FakeClock, start_hub
-from tests.support.drills import check_database, stop_hub, wait_until
+from tests.support.clock import VN, FakeClock
+from tests.support.drills import check_database
+from tests.support.hubs import start_hub, stop_hub
+from tests.support.wait import wait_until
 
 
 class Centre:
@@ -110,7 +112,7 @@ def test_crossing_midnight_while_tickets_wait(tmp_path: Path, centre: Any) -> No
     display = EventFollower(site.endpoints, "display-hall", on_view=views.append)
     display.start()
     try:
-        wait_until(lambda: display.view is not None, 10, "display shows the queue")
+        wait_until(lambda: display.view is not None, "display shows the queue", 10)
         site.desk.request("counter.open", {"officer": "cb01"})
         monday = [site.take("A"), site.take("A"), site.take("B")]
         at_counter = site.call()
@@ -118,7 +120,7 @@ def test_crossing_midnight_while_tickets_wait(tmp_path: Path, centre: Any) -> No
 
         clock.now = datetime(2025, 11, 25, 0, 0, 30, tzinfo=VN)   # midnight passes
         # Nobody touches the hub: its own 2-second tick closes the day.
-        wait_until(lambda: site.server.engine.state.day == "2025-11-25", 10, "day rolled")
+        wait_until(lambda: site.server.engine.state.day == "2025-11-25", "day rolled", 10)
         wait_until(lambda: {site.facts()[t["id"]]["status"] for t in monday} == {"cancelled"},
                    10, "Monday's open tickets reported as cancelled")
         check = check_database(site.db_path)
@@ -136,7 +138,7 @@ def test_crossing_midnight_while_tickets_wait(tmp_path: Path, centre: Any) -> No
         assert (tuesday["label"], tuesday["id"]) == ("A001", "20251125-A001")
         # The hall display followed into the new day by itself, without a new snapshot.
         wait_until(lambda: display.view is not None and tuesday["id"] in
-                   display.view.state.tickets, 10, "display shows Tuesday's A001")
+                   display.view.state.tickets, "display shows Tuesday's A001", 10)
         with display.lock:
             assert display.view is not None
             assert display.view.state.day == "2025-11-25"
@@ -170,7 +172,7 @@ def test_a_crash_at_the_midnight_commit_leaves_no_open_report_rows(tmp_path: Pat
 
     site.store.commit = power_cut
     clock.now = datetime(2025, 11, 25, 0, 1, tzinfo=VN)
-    wait_until(lambda: bool(cut), 10, "the midnight commit was attempted")
+    wait_until(lambda: bool(cut), "the midnight commit was attempted", 10)
     site.close()
     before = check_database(site.db_path)        # nothing half-written
     assert not before.of_type("day.closed")

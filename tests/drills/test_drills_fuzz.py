@@ -43,7 +43,7 @@ ERROR_CODES = {
     "unknown_counter", "unknown_officer", "not_found", "counter_closed", "counter_paused",
     "counter_busy", "counter_taken", "officer_elsewhere", "no_ticket", "invalid_state",
     "wrong_counter", "reason_required", "not_paused", "no_rating_window", "bad_value",
-    "internal"}
+    "internal", "busy", "storage_full", "storage_unavailable"}
 
 # -- strategies ---------------------------------------------------------------------------
 scalars = (st.none() | st.booleans() | st.integers(-(2 ** 70), 2 ** 70)
@@ -61,8 +61,8 @@ json_values = st.recursive(scalars | plausible,
 def mc1_messages(draw: st.DrawFn) -> list[bytes]:
     """A well-formed MC1 command (known type, usable request id, a body with the type's
     keys and plausible or random values), then at most one thing broken in it."""
-    kind = draw(st.sampled_from(sorted(protocol.SCHEMAS)))
-    keys = list(protocol.SCHEMAS[kind]) or ["field"]
+    kind = draw(st.sampled_from(sorted(protocol.REQUESTS)))
+    keys = list(protocol.REQUESTS[kind].__struct_fields__) or ["field"]
     body = draw(st.dictionaries(st.sampled_from(keys), plausible | json_values, max_size=4))
     rid = draw(st.text(alphabet="abc0123-", min_size=1, max_size=64)).encode()
     raw = json.dumps(body, ensure_ascii=draw(st.booleans())).encode("utf-8")
@@ -244,7 +244,7 @@ def province() -> Iterator[tuple[Any, tuple[bytes, bytes, bytes]]]:
     from sqlalchemy import create_engine, text
 
     from motcua.province.server import ProvinceServer
-    from tests.province.test_province_server import PG_URL
+    from tests.support.province import PG_URL
 
     engine = create_engine(PG_URL, pool_size=6)
     with engine.connect() as conn:  # fail, never skip, when PostgreSQL is missing

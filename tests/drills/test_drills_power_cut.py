@@ -2,7 +2,8 @@
 
 Eight rounds on one data folder: start ``python -m motcua.cli hub``, let two kiosks, the
 manager and four counters work at once (takes, calls, recalls, starts, finishes,
-no-shows), kill -9 the hub after a random delay, start it again. Devices retry every
+no-shows), kill -9 the hub after a random number of answered requests (while seven devices are
+mid-request), start it again. Devices retry every
 request that got no answer with the same request id, as the client library does.
 
 After all rounds the SQLite file must pass ``integrity_check``, the outbox must be 1..N,
@@ -19,9 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import random
-import signal
 import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,9 +28,8 @@ from typing import Any
 
 from motcua.core.state_snapshot import state_from_dict, state_to_dict
 from motcua.link.client import HubClient, HubError, HubUnavailable
-from tests.conftest import free_port
-from tests.hub.test_hub_kill import start_hub_process
 from tests.support.drills import FIELDS, check_database, replay_day
+from tests.support.hubs import HubProcess, free_port
 
 log = logging.getLogger(__name__)
 ROUNDS = int(os.environ.get("MOTCUA_DRILL_ROUNDS", "8"))
@@ -54,7 +52,14 @@ class Ledger:
 
     acked: list[tuple[Sent, bool, dict[str, Any]]] = field(default_factory=list)
     unanswered: list[Sent] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Condition = field(default_factory=threading.Condition)
+    """Guards both lists; notified on every answer (the drill waits on answers)."""
+
+    def wait_answers(self, count: int, timeout: float = 30.0) -> None:
+        """Block until ``count`` answers in all have come back."""
+        with self.lock:
+            assert self.lock.wait_for(lambda: len(self.acked) >= count, timeout), \
+                f"only {len(self.acked)} of {count} answers"
 
     def send(self, client: HubClient, sent: Sent) -> dict[str, Any] | None:
         """One request, recorded; None when the hub did not answer (killed)."""
@@ -67,9 +72,11 @@ class Ledger:
         except HubError as exc:  # a refusal is an answer too (e.g. nobody at the counter)
             with self.lock:
                 self.acked.append((sent, False, {"code": exc.code}))
+                self.lock.notify_all()
             return {}
         with self.lock:
             self.acked.append((sent, True, reply))
+            self.lock.notify_all()
         return reply
 
 
@@ -84,7 +91,7 @@ def _kiosk(endpoint: str, device: str, ledger: Ledger, budget: list[int], stop: 
             body = {"field": rng.choice(FIELDS)}
             if ledger.send(c, Sent(device, "ticket.take", body, uuid.uuid4().hex)) is None:
                 return
-            time.sleep(rng.uniform(0.0, 0.01))
+            stop.wait(rng.uniform(0.0, 0.01))  # the next citizen walks up (or the round ends)
 
 
 def _counter(endpoint: str, number: int, ledger: Ledger, stop: threading.Event,
@@ -102,7 +109,7 @@ def _counter(endpoint: str, number: int, ledger: Ledger, stop: threading.Event,
             if called is None:
                 return
             if not called.get("ticket"):
-                time.sleep(0.003)
+                stop.wait(0.003)  # nobody waiting: the officer looks again in a moment
                 continue
             steps = rng.choice([["counter.finish"], ["counter.start", "counter.finish"],
                                 ["counter.recall", "counter.no_show"], ["counter.recall"],
@@ -153,28 +160,26 @@ def test_repeated_kill_9_at_random_instants_loses_nothing_acknowledged(tmp_path:
     ledger = Ledger()
     cut_mid_request = 0
     for n in range(ROUNDS):
-        proc = start_hub_process(tmp_path, cp, ep)
+        proc = HubProcess(tmp_path, cp, ep)
         retried = _retry_unanswered(endpoint, ledger)
         stop, threads = _start_round(endpoint, ledger, rng)
-        delay = rng.uniform(0.03, 0.6)
-        time.sleep(delay)
-        os.kill(proc.pid, signal.SIGKILL)  # the power cut: no clean-up of any kind
-        proc.wait()
+        answers = rng.randint(5, 250)
+        ledger.wait_answers(len(ledger.acked) + answers)
+        proc.kill()  # the power cut (SIGKILL): no clean-up of any kind
         stop.set()
         for t in threads:
             t.join(10)
         cut_mid_request += bool(ledger.unanswered)
-        print(f"  round {n + 1}: killed after {delay * 1000:.0f} ms; retried {retried} from "
+        print(f"  round {n + 1}: killed after {answers} answers; retried {retried} from "
               f"the round before; {len(ledger.unanswered)} requests cut off; "
               f"{len(ledger.acked)} answers so far")
-    proc = start_hub_process(tmp_path, cp, ep)
+    proc = HubProcess(tmp_path, cp, ep)
     try:
         _retry_unanswered(endpoint, ledger)
         with HubClient(endpoint, "manager-1", timeout=3.0, retries=3) as m:
             snap = m.request("snapshot", {})
     finally:
         proc.terminate()
-        proc.wait(10)
     assert cut_mid_request >= 1, "no kill landed while a request was in flight"
 
     check = check_database(tmp_path / "hub.sqlite")  # integrity, 1..N, numbering

@@ -28,9 +28,11 @@ from motcua.hub.sync import SyncClient
 from motcua.link.client import HubClient, HubError
 from motcua.province.reports import refresh_facts, site_facts
 from motcua.province.server import ProvinceServer
-from tests.conftest import VN, FakeClock, free_port, start_hub
-from tests.province.test_province_server import FAST, PG_URL
-from tests.support.drills import FIELDS, check_database, stop_hub, wait_until
+from tests.support.clock import VN, FakeClock
+from tests.support.drills import FIELDS, check_database
+from tests.support.hubs import free_port, start_hub, stop_hub
+from tests.support.province import FAST, PG_URL
+from tests.support.wait import wait_until
 
 DAYS = [date(2025, 11, 29), date(2025, 11, 30), date(2025, 12, 1)]  # crosses a month
 
@@ -85,7 +87,7 @@ def test_three_days_offline_then_every_event_once_in_order(tmp_path: Path, centr
     try:
         for i, day in enumerate(DAYS):
             _work_one_day(clients, clock, day, 12 + 4 * i)
-        wait_until(lambda: sync.status()["last_seq"] == store.last_seq(), 10, "backlog seen")
+        wait_until(lambda: sync.status()["last_seq"] == store.last_seq(), "backlog seen", 10)
         offline = sync.status()
         assert offline["acked_seq"] == 0 and not offline["connected"]
         assert offline["backlog"] == store.last_seq()

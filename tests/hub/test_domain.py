@@ -12,7 +12,7 @@ from motcua.core.centre.model import CallPolicy
 from motcua.core.state import DayState, apply
 from motcua.core.state_snapshot import state_from_dict, state_to_dict
 from motcua.hub.domain.engine import Actor, Engine, Outcome
-from tests.conftest import VN
+from tests.support.clock import VN
 
 KIOSK = Actor("kiosk-1", "kiosk", kiosk="kiosk-1")
 ADMIN = Actor("admin", "admin")

@@ -13,7 +13,8 @@ from motcua.core.centre.load import load_centre
 from motcua.core.state import ACTIVE_STATES, WAITING, DayState, apply
 from motcua.core.state_snapshot import state_to_dict
 from motcua.hub.domain.engine import Actor, Engine
-from tests.conftest import ROOT, VN
+from tests.support.clock import VN
+from tests.support.hubs import ROOT
 
 CENTRE = load_centre(ROOT / "config" / "centre.toml")
 FIELDS = [f.code for f in CENTRE.fields]

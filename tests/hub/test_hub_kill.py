@@ -3,48 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import threading
-import time
 from collections import defaultdict
 from pathlib import Path
 
 from motcua.link.client import HubClient, HubError
-from tests.conftest import ROOT, free_port
+from tests.support.hubs import HubProcess, free_port
 
 FIELDS = "ABCDEGHKLMN"
 
 
-def start_hub_process(data: Path, cp: int, ep: int) -> subprocess.Popen:  # type: ignore[type-arg]
-    log = data / f"hub-{time.monotonic_ns()}.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "motcua.cli", "hub", "--data", str(data), "--open-all-hours",
-             "--command-port", str(cp), "--event-port", str(ep),
-             "--config", str(ROOT / "config" / "centre.toml")],
-            stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:  # wait for the "serving" line
-        if "motcua hub:" in log.read_text("utf-8", "replace"):
-            return proc
-        if proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    proc.kill()
-    proc.wait()
-    raise AssertionError("hub process did not start:\n" + log.read_text("utf-8", "replace"))
-
-
 def test_kill_9_during_a_burst_loses_no_acknowledged_ticket(tmp_path: Path) -> None:
     cp, ep = free_port(), free_port()
-    proc = start_hub_process(tmp_path, cp, ep)
+    proc = HubProcess(tmp_path, cp, ep)
     acked: dict[str, dict] = {}  # type: ignore[type-arg]
     unanswered: list[tuple[str, str]] = []
-    lock = threading.Lock()
+    lock = threading.Condition()  # notified on every answer: the kill waits on answers
     go = threading.Event()
 
     def client(n: int) -> None:
@@ -64,23 +39,22 @@ def test_kill_9_during_a_burst_loses_no_acknowledged_ticket(tmp_path: Path) -> N
                     break
                 with lock:
                     acked[rid] = r["ticket"]
+                    lock.notify_all()
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]  # 720 requests
     for t in threads:
         t.start()
     go.set()
-    deadline = time.monotonic() + 30
-    while len(acked) < 250 and time.monotonic() < deadline:
-        time.sleep(0.001)
-    os.kill(proc.pid, signal.SIGKILL)  # in the middle of the burst
-    proc.wait()
+    with lock:
+        assert lock.wait_for(lambda: len(acked) >= 250, 30), "the burst did not get going"
+    proc.kill()  # SIGKILL in the middle of the burst
     for t in threads:
         t.join()
     assert 250 <= len(acked) < 720, "the kill must land mid-burst"
     assert unanswered, "some requests must have been cut off by the kill"
 
     # Restart on the same database and retry every request that got no answer.
-    proc = start_hub_process(tmp_path, cp, ep)
+    proc = HubProcess(tmp_path, cp, ep)
     try:
         with HubClient(f"tcp://127.0.0.1:{cp}", "kiosk-1", timeout=3.0, retries=3) as c:
             for rid, field in unanswered:
@@ -91,7 +65,6 @@ def test_kill_9_during_a_burst_loses_no_acknowledged_ticket(tmp_path: Path) -> N
                 acked[some]
     finally:
         proc.terminate()
-        proc.wait(10)
 
     db = sqlite3.connect(tmp_path / "hub.sqlite")
     seqs = [r[0] for r in db.execute("SELECT seq FROM events ORDER BY seq")]

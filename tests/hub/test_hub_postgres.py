@@ -6,15 +6,13 @@ fails rather than skips when the server is absent.
 
 from __future__ import annotations
 
-import os
 import uuid
 
 from sqlalchemy import create_engine, text
 
 from motcua.link.client import HubClient
-from tests.conftest import free_port, start_hub
-
-PG = os.environ.get("MOTCUA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+from tests.support.hubs import free_port, start_hub
+from tests.support.province import PG_URL as PG
 
 
 def test_the_hub_runs_on_postgresql_and_keeps_its_promises(centre, clock) -> None:  # type: ignore[no-untyped-def]

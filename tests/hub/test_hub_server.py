@@ -7,11 +7,14 @@ import time
 
 import pytest
 import zmq
+from zmq.utils.monitor import recv_monitor_message
 
 from motcua.core import protocol
 from motcua.hub.storage.db import sqlite_url
+from motcua.link import client as link_client
 from motcua.link.client import Endpoints, EventFollower, HubClient, HubError, HubUnavailable
-from tests.conftest import free_port, start_hub
+from tests.support.hubs import free_port, start_hub
+from tests.support.wait import EventWatch, LogWatch, Signal, wait_until
 
 
 def raw_dealer(endpoint: str, name: bytes = b"admin") -> zmq.Socket:  # type: ignore[type-arg]
@@ -111,21 +114,22 @@ def test_bad_input_gets_a_typed_error_and_the_hub_keeps_serving(hub, frames, cod
 
 def test_oversize_message_beyond_the_socket_limit_is_dropped(hub) -> None:  # type: ignore[no-untyped-def]
     sock = raw_dealer(hub.command, b"kiosk-1")
+    monitor = sock.get_monitor_socket(zmq.EVENT_DISCONNECTED)
     sock.send_multipart([b"MC1", b"ticket.take", b"big", b"x" * (1024 * 1024)])
-    time.sleep(0.2)
+    # The hub's socket limit refuses the message by cutting the connection.
+    assert monitor.poll(10_000), "the hub kept a connection that sent an oversize message"
+    assert recv_monitor_message(monitor)["event"] == zmq.EVENT_DISCONNECTED
+    sock.disable_monitor()
+    monitor.close()
     sock.close()
     assert hub.client("kiosk-1").request("ping", {})["role"] == "kiosk"
 
 
 def test_a_restarted_device_matches_one_that_ran_all_day(hub) -> None:  # type: ignore[no-untyped-def]
     eps = Endpoints(hub.command, hub.events)
-    early = EventFollower(eps, "display-hall")
-    early.start()
-    deadline = time.monotonic() + 5
-    while early.view is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert early.view is not None
+    early = EventWatch(eps, "display-hall").start()
     stop = threading.Event()
+    progress: Signal[int] = Signal()
 
     def load() -> None:  # a steady stream of tickets and calls while devices restart
         kiosk = hub.client("kiosk-1")
@@ -138,6 +142,7 @@ def test_a_restarted_device_matches_one_that_ran_all_day(hub) -> None:  # type: 
             if i % 3 == 0:
                 desk.request("counter.call_next", {})
             i += 1
+            progress.append(i)
         kiosk.close()
         desk.close()
 
@@ -145,25 +150,20 @@ def test_a_restarted_device_matches_one_that_ran_all_day(hub) -> None:  # type: 
     worker.start()
     late_views = []
     try:
-        for _ in range(5):
-            time.sleep(0.15)
-            late = EventFollower(eps, "display-hall")
-            late.start()
-            late_views.append(late)
+        for n in range(1, 6):  # a device (re)starts after every 60 tickets
+            progress.wait_len(60 * n, "the load")
+            late_views.append(EventWatch(eps, "display-hall").start(wait_snapshot=False))
     finally:
         stop.set()
         worker.join()
     final = hub.store.last_seq()
-    for f in [early, *late_views]:
-        deadline = time.monotonic() + 10
-        while (f.view is None or f.view.seq < final) and time.monotonic() < deadline:
-            time.sleep(0.02)
     from motcua.core.state_snapshot import state_to_dict
 
     want = state_to_dict(hub.server.engine.state)
     for f in [early, *late_views]:
-        assert f.view is not None and f.view.seq == final
-        assert state_to_dict(f.view.state) == want
+        view = f.wait_seq(final)
+        assert view.seq == final
+        assert state_to_dict(view.state) == want
         f.stop()
 
 
@@ -176,14 +176,14 @@ def test_follower_notices_a_lost_hub_and_recovers(tmp_path, centre, clock) -> No
                       "display-hall", on_connection=states.append, lost_after=2.0)
     f.start()
     try:
-        _wait(lambda: states == [True])
+        wait_until(lambda: states == [True])
         server.stop()
         store.close()
-        _wait(lambda: states == [True, False])
+        wait_until(lambda: states == [True, False])
         server, store = start_hub(centre, url, clock, cp, ep)
         with HubClient(f"tcp://127.0.0.1:{cp}", "kiosk-1", retries=5) as k:
             k.request("ticket.take", {"field": "A"})
-        _wait(lambda: states == [True, False, True] and f.view is not None
+        wait_until(lambda: states == [True, False, True] and f.view is not None
               and f.view.waiting("A") == 1)
     finally:
         f.stop()
@@ -191,20 +191,13 @@ def test_follower_notices_a_lost_hub_and_recovers(tmp_path, centre, clock) -> No
         store.close()
 
 
-def _wait(cond, timeout: float = 8.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.02)
-
-
 def test_a_printer_that_falls_silent_is_marked_offline_and_blocks_its_kiosk(hub) -> None:  # type: ignore[no-untyped-def]
     hub.server.offline_after_s = 1.0
     printer = hub.client("printer-1")
     printer.request("device.status", {"status": "ok"})
     assert hub.client("kiosk-1").request("ticket.take", {"field": "A"})["ticket"]["label"]
-    _wait(lambda: hub.server.engine.state.devices["printer-1"]["status"] == "offline", 10)
+    wait_until(lambda: hub.server.engine.state.devices["printer-1"]["status"] == "offline",
+               "the silent printer marked offline")
     with pytest.raises(HubError) as err:
         hub.client("kiosk-1").request("ticket.take", {"field": "A"})
     assert err.value.code == "printer_unavailable"
@@ -212,14 +205,22 @@ def test_a_printer_that_falls_silent_is_marked_offline_and_blocks_its_kiosk(hub)
     assert hub.client("kiosk-1").request("ticket.take", {"field": "A"})["ticket"]["label"] == "A002"
 
 
-def test_a_follower_the_hub_refuses_says_so_once(hub) -> None:  # type: ignore[no-untyped-def]
+def test_a_follower_the_hub_refuses_says_so_once(hub, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(link_client, "REFUSED_RETRY_S", 0.05)  # retry often, to see it
     said: list[bool] = []
     f = EventFollower(Endpoints(hub.command, hub.events), "laptop-of-someone",
                       on_refused=said.append)
     f.start()
     try:
-        _wait(lambda: said == [True])
-        time.sleep(1.0)  # it keeps trying now and then, but says it only once
+        wait_until(lambda: said == [True])
+        # It keeps trying now and then, but says it only once: three more refused
+        # snapshots, still one announcement.
+        with LogWatch("motcua.link.client") as lines:
+            for n in range(1, 4):
+                lines.records.wait_for(
+                    lambda _r, n=n: sum("snapshot failed" in r.getMessage()
+                                        for r in lines.records.items) >= n,
+                    "a refused retry")
         assert said == [True] and f.refused and f.view is None
     finally:
         f.stop()

@@ -14,6 +14,7 @@ import zmq
 
 from motcua.hub.sync import OutboxEvent, SyncClient
 from motcua.province.sim import MemoryOutbox, centre_day
+from tests.support.wait import wait_until
 
 Handler = Callable[[bytes, dict[str, Any]], tuple[bytes, dict[str, Any]] | None]
 
@@ -89,15 +90,6 @@ def _client(box: MemoryOutbox, endpoint: str, **kw: Any) -> SyncClient:
     return SyncClient(box, endpoint, **opts)
 
 
-def _wait(pred: Callable[[], bool], timeout: float = 10.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.01)
-    return pred()
-
-
 @pytest.fixture
 def province() -> Iterator[FakeProvince]:
     p = FakeProvince()
@@ -138,7 +130,7 @@ def test_no_ack_means_no_mark_and_resend_with_same_batch_id(outbox: MemoryOutbox
     silent = FakeProvince(drop_replies=10**6)
     try:
         with _client(outbox, silent.endpoint, window=1) as client:
-            assert _wait(lambda: len(silent.received) >= 3)
+            wait_until(lambda: len(silent.received) >= 3)
             st = client.status()
         assert outbox.acked_seq() == 0 and st["acked_seq"] == 0
         assert st["backlog"] == outbox.last_seq()
@@ -180,8 +172,8 @@ def test_refused_is_reported_and_retried_with_backoff(outbox: MemoryOutbox) -> N
     try:
         with _client(outbox, p.endpoint, max_backoff_s=0.2) as client:
             # Refused, reported, and tried again after a back-off (beyond the window of 3).
-            assert _wait(lambda: client.status()["last_error"] is not None
-                         and len(p.received) > 3)
+            wait_until(lambda: client.status()["last_error"] is not None
+                       and len(p.received) > 3, "refused, reported and tried again")
             st = client.status()
         assert "wrong site" in st["last_error"]
         assert outbox.acked_seq() == 0
@@ -196,7 +188,7 @@ def test_ack_beyond_hub_last_seq_does_not_move_mark_past_it(outbox: MemoryOutbox
     p = FakeProvince(hook=too_far)
     try:
         with _client(outbox, p.endpoint) as client:
-            assert _wait(lambda: "restored" in (client.status()["last_error"] or ""))
+            wait_until(lambda: "restored" in (client.status()["last_error"] or ""))
         assert outbox.acked_seq() == outbox.last_seq()
     finally:
         p.close()
@@ -206,10 +198,10 @@ def test_province_down_never_blocks_and_reports_backlog(outbox: MemoryOutbox) ->
     client = _client(outbox, "tcp://127.0.0.1:9")  # nothing listens there
     started = time.monotonic()
     client.start()
-    assert _wait(lambda: client.status()["last_seq"] == outbox.last_seq())
+    wait_until(lambda: client.status()["last_seq"] == outbox.last_seq())
     outbox.extend(centre_day(date(2025, 7, 2), 10))  # the hub keeps writing meanwhile
-    assert _wait(lambda: client.status()["last_seq"] == outbox.last_seq())  # backlog grows
-    assert _wait(lambda: "not reachable" in (client.status()["last_error"] or ""))
+    wait_until(lambda: client.status()["last_seq"] == outbox.last_seq())  # backlog grows
+    wait_until(lambda: "not reachable" in (client.status()["last_error"] or ""))
     st = client.status()
     client.stop()
     assert time.monotonic() - started < 60  # start/stop returned; nothing hung

@@ -8,7 +8,6 @@ protocol, real SyncClient with CURVE, real ProvinceServer on PostgreSQL 127.0.0.
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from datetime import datetime
@@ -24,9 +23,9 @@ from motcua.province.reports import refresh_facts, site_summary
 from motcua.province.server import ProvinceServer
 from motcua.reports.figures import summary
 from motcua.simulate.day import run_day
-from tests.conftest import VN, FakeClock, free_port, start_hub
-
-PG_URL = os.environ.get("MOTCUA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+from tests.support.clock import VN, FakeClock
+from tests.support.hubs import free_port, start_hub
+from tests.support.province import PG_URL
 
 
 def test_three_days_offline_then_exactly_once_and_reports_agree(tmp_path: Path, centre) -> None:  # type: ignore[no-untyped-def]

@@ -5,11 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from tests.conftest import VN
-from tests.kiosk import test_kiosk_window as window_tests
-
-WAIT = window_tests.WAIT
-make_kiosk = window_tests.make_kiosk
+from tests.support.clock import VN
+from tests.support.kiosk import WAIT
 
 
 def test_kiosk_says_closed_for_tet_with_the_next_opening_day(hub: Any, clock: Any,

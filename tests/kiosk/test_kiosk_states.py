@@ -3,65 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 
-from tests.kiosk import test_kiosk_window as window_tests
+from tests.support.hubs import RunningHub
+from tests.support.hubs import start_hub as support_start_hub
+from tests.support.kiosk import WAIT, hub_tickets
 
 LEFT = Qt.MouseButton.LeftButton
-WAIT = window_tests.WAIT
-hub_tickets = window_tests.hub_tickets
-make_kiosk = window_tests.make_kiosk  # the same fixture: a kiosk window on a link to a hub
 PAPER_OUT = ("Máy in vé tạm thời không hoạt động (hết giấy). "
              "Xin vui lòng liên hệ quầy hướng dẫn.")
 
 
-@dataclass
-class OwnHub:
+def start_hub(tmp_path: Path, centre: Any, clock: Any) -> RunningHub:
     """A hub this test starts, stops and restarts itself (same ports, same database)."""
-
-    server: Any
-    store: Any
-    command: str
-    events: str
-    db_path: Path
-    centre: Any
-    clock: Any
-
-    def client(self, device: str = "admin") -> Any:
-        from motcua.link.client import HubClient
-
-        return HubClient(self.command, device)
-
-    def stop(self) -> None:
-        self.server.stop()
-        self.store.close()
-
-    def restart(self) -> None:
-        """A new HubServer on the same explicit ports and the same store URL."""
-        self.server.stop()
-        self.store.close()
-        fresh = start_hub(self.db_path.parent, self.centre, self.clock,
-                          ports=(self.server.command_port, self.server.event_port))
-        self.server, self.store = fresh.server, fresh.store
-
-
-def start_hub(tmp_path: Path, centre: Any, clock: Any,
-              ports: tuple[int, int] | None = None) -> OwnHub:
-    from motcua.hub.server import HubOptions, HubServer
-    from motcua.hub.storage.db import HubStore, sqlite_url
+    from motcua.hub.storage.db import sqlite_url
 
     db = tmp_path / "hub.sqlite"
-    store = HubStore(sqlite_url(db), site_id=centre.id)
-    cmd, ev = ports or ("*", "*")
-    server = HubServer(centre, store, HubOptions(f"tcp://127.0.0.1:{cmd}",
-                                                 f"tcp://127.0.0.1:{ev}"), clock=clock)
-    server.start()
-    return OwnHub(server, store, f"tcp://127.0.0.1:{server.command_port}",
-                  f"tcp://127.0.0.1:{server.event_port}", db, centre, clock)
+    return support_start_hub(centre, sqlite_url(db), clock, db_path=db)
 
 
 def test_printer_fault_is_told_before_choosing(hub: Any, make_kiosk: Any, qtbot: Any) -> None:
@@ -259,41 +220,44 @@ def test_every_touch_target_is_at_least_15_mm(hub: Any, make_kiosk: Any, qtbot: 
             assert small_buttons() == [], (orientation, w.current_screen())
 
 
-def test_main_runs_the_kiosk_and_saves_screenshots(hub: Any, tmp_path: Path) -> None:
-    """The real program (its own process, as a centre runs it) saves every screen."""
+def test_main_runs_the_kiosk_as_a_centre_does(hub: Any, tmp_path: Path) -> None:
+    """The real program in its own process joins the hub and stops cleanly on SIGTERM."""
     import os
-    import signal
     import subprocess
     import sys
-    import time
 
     from motcua.kiosk.app import build_parser, main
+    from tests.support.wait import EventWatch
 
     args = build_parser().parse_args(["--landscape", "--lang", "en"])
     assert (args.orientation, args.lang, args.device, args.hub) == \
         ("landscape", "en", "kiosk-1", "127.0.0.1")
     assert main(["--keys", str(tmp_path / "missing")]) == 2
-    out = tmp_path / "cli-shots"
-    expected = 16
-    log = (tmp_path / "kiosk.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "motcua.cli", "kiosk", "--command-port",
-         hub.command.rsplit(":", 1)[1], "--event-port", hub.events.rsplit(":", 1)[1],
-         "--windowed", "--portrait", "--screenshot-dir", str(out)],
-        stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    try:
-        deadline = time.monotonic() + 60
-        while len(list(out.glob("kiosk-*.png"))) < expected and proc.poll() is None:
-            assert time.monotonic() < deadline, "the kiosk did not save its screenshots"
-            time.sleep(0.2)
-        time.sleep(0.5)  # the last file is complete once the next one is started
-        proc.send_signal(signal.SIGTERM)
-        code = proc.wait(20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        log.close()
-    assert code == 0, (tmp_path / "kiosk.log").read_text("utf-8", "replace")
-    assert len(list(out.glob("kiosk-*.png"))) == expected
+    with EventWatch(hub.endpoints) as watch:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "motcua.cli", "kiosk", "--command-port",
+             hub.command.rsplit(":", 1)[1], "--event-port", hub.events.rsplit(":", 1)[1],
+             "--windowed", "--portrait"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        try:
+            # The kiosk reports itself running once it holds the hub's snapshot.
+            watch.wait_for("device.status", lambda e: e.body.get("device") == "kiosk-1",
+                           timeout=60)
+            proc.terminate()
+            out, _ = proc.communicate(timeout=20)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert proc.returncode == 0, out.decode("utf-8", "replace")
+
+
+def test_demo_saves_every_kiosk_screen(qapp: Any, tmp_path: Path) -> None:
+    """``motcua demo --screens kiosk``: the pictures come from the tooling, not the kiosk."""
+    from motcua.cli import main
+    from motcua.demo.kiosk_tour import ORIENTATIONS, SCREENS
+
+    out = tmp_path / "shots"
+    assert main(["demo", "--screens", "kiosk", "--out", str(out)]) == 0
+    assert len(list(out.glob("kiosk-*.png"))) == len(SCREENS) * len(ORIENTATIONS)

@@ -2,51 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 
 from motcua.core.text import sort_key
-from motcua.kiosk.window import KioskWindow
-from motcua.link.client import Endpoints
-from motcua.qt.link import QtHubLink
+from tests.support.kiosk import WAIT, hub_tickets
 
 LEFT = Qt.MouseButton.LeftButton
-WAIT = 10_000
-
-
-def hub_tickets(hub: Any) -> list[dict[str, Any]]:
-    """Every ticket the hub holds today (asked over the wire, as any device would)."""
-    client = hub.client("admin")
-    try:
-        tickets: list[dict[str, Any]] = client.request("snapshot", {})["state"]["tickets"]
-        return tickets
-    finally:
-        client.close()
-
-
-@pytest.fixture
-def make_kiosk(qtbot: Any) -> Iterator[Callable[..., KioskWindow]]:
-    links: list[QtHubLink] = []
-
-    def make(hub: Any, *, device: str = "kiosk-1", orientation: str = "portrait",
-             lang: str = "vi", online: bool = True) -> KioskWindow:
-        link = QtHubLink(Endpoints(hub.command, hub.events), device)
-        window = KioskWindow(link, orientation=orientation, lang=lang)  # type: ignore[arg-type]
-        qtbot.addWidget(window)
-        link.start()
-        links.append(link)
-        window.show()
-        if online:
-            qtbot.waitUntil(lambda: window.state.online and window.ctx.view is not None,
-                            timeout=WAIT)
-        return window
-
-    yield make
-    for link in links:
-        link.stop()
 
 
 def test_home_shows_every_field_with_its_waiting_count(hub: Any, make_kiosk: Any,
@@ -230,10 +193,11 @@ def test_every_screen_goes_home_when_idle(tmp_path: Any, centre: Any, clock: Any
                                           make_kiosk: Any, qtbot: Any) -> None:
     import dataclasses
 
-    from tests.kiosk.test_kiosk_states import start_hub
+    from motcua.hub.storage.db import sqlite_url
+    from tests.support.hubs import start_hub
 
     quick = dataclasses.replace(centre, kiosk_idle_seconds=0.4)
-    running = start_hub(tmp_path, quick, clock)
+    running = start_hub(quick, sqlite_url(tmp_path / "hub.sqlite"), clock)
     try:
         w = make_kiosk(running)
         qtbot.mouseClick(w.lang_button, LEFT)

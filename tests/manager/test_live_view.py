@@ -20,7 +20,7 @@ from motcua.manager.widgets import GREY, ORANGE
 from motcua.manager.window import LiveWindow
 from motcua.qt.link import QtHubLink
 from motcua.simulate.day import run_day
-from tests.conftest import free_port, start_hub
+from tests.support.hubs import free_port, start_hub
 
 CONNECT_MS = 8000
 

@@ -29,19 +29,11 @@ from motcua.printer.driver import TicketPrinter
 from motcua.printer.node import PrinterNode, ticket_print
 from motcua.printer.render import decode_text, render
 from motcua.printer.virtual import PtyServer, TcpServer, VirtualLink, VirtualPrinter, VirtualState
-from tests.conftest import free_port, start_hub
+from tests.support.hubs import free_port, start_hub
+from tests.support.wait import wait_until
 
 DEADLINE_S = 8.0
 REPRINT = "*** IN LẠI ***"
-
-
-def wait_until(predicate: Callable[[], bool], what: str, timeout: float = DEADLINE_S) -> None:
-    """Poll ``predicate`` until it holds; fail (never hang) after a deadline."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.01)
 
 
 class FaultyPrinter(VirtualPrinter):

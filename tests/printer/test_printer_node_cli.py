@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,21 +11,13 @@ import pytest
 
 from motcua.printer import node_cli
 from motcua.printer.driver import TicketPrinter
-from motcua.printer.node import node_main
 from motcua.printer.node_cli import ReopeningLink
+from motcua.printer.node_cli import main as node_main
 from motcua.printer.status import PrinterStatus
 from motcua.printer.virtual import PtyServer, VirtualPrinter
+from tests.support.wait import wait_until
 
 DEADLINE_S = 8.0
-
-
-def wait_until(predicate: Callable[[], bool], what: str) -> None:
-    """Poll ``predicate`` until it holds; fail (never hang) after a deadline."""
-    deadline = time.monotonic() + DEADLINE_S
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.01)
 
 
 def _hub_args(hub: Any) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import stat
@@ -21,9 +20,8 @@ from motcua.hub.sync import SyncClient
 from motcua.province.cli import load_allow_list, main
 from motcua.province.sim import MemoryOutbox, centre_day
 from motcua.province.store import Store
+from tests.support.province import PG_URL
 
-PG_URL = os.environ.get("MOTCUA_TEST_PG_URL",
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ROOT = Path(__file__).resolve().parents[2]
 
 

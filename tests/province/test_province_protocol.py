@@ -80,3 +80,14 @@ def test_too_many_events_is_refused() -> None:
 def test_literal_backslash_u0000_text_is_fine() -> None:
     b = parse_batch(_payload([_event(1, body={"note": "\\u0000"})], last_seq=1))
     assert json.loads(b.events[0].body) == {"note": "\\u0000"}
+
+
+def test_a_refusal_names_the_key_in_both_languages() -> None:
+    with pytest.raises(ProtocolError) as info:
+        parse_batch(_payload([_event(1), _event(2, day="14/07/2025")]))
+    assert info.value.code == "bad_event"
+    vi, en = info.value.message.split(" / ")
+    assert "'events[1].day'" in vi and "'events[1].day'" in en and "YYYY-MM-DD" in en
+    with pytest.raises(ProtocolError) as info:
+        parse_batch(_payload(colour="red"))
+    assert info.value.code == "bad_field" and "Unknown key 'colour'" in info.value.message

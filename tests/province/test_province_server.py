@@ -6,10 +6,8 @@ Real PostgreSQL at 127.0.0.1:5432 (database ``test``), one throw-away schema per
 from __future__ import annotations
 
 import json
-import os
 import socket
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -22,12 +20,10 @@ from sqlalchemy import Engine, create_engine, text
 from motcua.hub.sync import SyncClient
 from motcua.province.server import ProvinceServer
 from motcua.province.sim import MemoryOutbox, centre_day, days_from
+from tests.support.province import FAST, PG_URL
+from tests.support.wait import wait_until
 
-PG_URL = os.environ.get("MOTCUA_TEST_PG_URL",
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SITE = "79-phuong-sai-gon"
-FAST: dict[str, Any] = {"batch_size": 200, "window": 4, "timeout_s": 1.0, "idle_poll_s": 0.05,
-                        "max_backoff_s": 0.3, "reconnect_max_s": 0.3}
 
 
 class Keys:
@@ -78,15 +74,6 @@ def make_server(engine: Engine, keys: Keys) -> Iterator[Callable[..., ProvinceSe
         servers[-1].store.drop_schema()
 
 
-def _wait(pred: Callable[[], bool], timeout: float = 20.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.02)
-    return pred()
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -112,7 +99,7 @@ def test_backlog_of_three_days_offline_arrives_once_in_order(
         for day in days_from(date(2025, 7, 30), 3):
             box.extend(centre_day(day, 270))
         assert box.last_seq() >= 3000
-        assert _wait(lambda: client.status()["last_seq"] == box.last_seq())
+        wait_until(lambda: client.status()["last_seq"] == box.last_seq(), timeout=20)
         assert client.status()["acked_seq"] == 0 and not client.status()["connected"]
         srv = make_server(f"tcp://127.0.0.1:{port}")
         assert client.wait_synced(30)
@@ -241,7 +228,7 @@ def test_hub_key_not_on_allow_list_is_refused(
     srv = make_server(allowed={stranger_pub: SITE})  # our hub's key is not listed
     box = _outbox()
     with keys.client(box, srv.endpoint) as client:
-        assert _wait(lambda: "allow-list" in (client.status()["last_error"] or ""))
+        wait_until(lambda: "allow-list" in (client.status()["last_error"] or ""), timeout=20)
         st = client.status()
     assert not st["connected"]
     assert srv.store.count_events() == 0 and srv.store.streams() == []
@@ -253,8 +240,8 @@ def test_hub_claiming_another_site_is_refused(
     srv = make_server()
     box = _outbox(site="79-xa-khac")  # its key is bound to SITE
     with keys.client(box, srv.endpoint) as client:
-        assert _wait(lambda: srv.stats()["refused"] >= 1)
-        assert _wait(lambda: "79-xa-khac" in (client.status()["last_error"] or ""))
+        wait_until(lambda: srv.stats()["refused"] >= 1, timeout=20)
+        wait_until(lambda: "79-xa-khac" in (client.status()["last_error"] or ""), timeout=20)
     assert srv.store.count_events() == 0 and box.acked_seq() == 0
 
 
@@ -267,7 +254,7 @@ def test_revoked_key_is_refused_on_its_open_session(
         srv.set_allowed_sites({})
         done = box.last_seq()
         box.extend(centre_day(date(2025, 7, 15), 5))
-        assert _wait(lambda: srv.stats()["refused"] >= 1)
+        wait_until(lambda: srv.stats()["refused"] >= 1, timeout=20)
     assert srv.store.count_events() == done
 
 

@@ -7,7 +7,6 @@ there these tests fail: they are the proof that nothing is stored twice or skipp
 from __future__ import annotations
 
 import json
-import os
 import threading
 import uuid
 from collections.abc import Iterator
@@ -19,9 +18,7 @@ from sqlalchemy import Engine, create_engine, text
 from motcua.province.protocol import Batch, parse_batch
 from motcua.province.sim import MemoryOutbox, centre_day
 from motcua.province.store import Store, create_schema
-
-PG_URL = os.environ.get("MOTCUA_TEST_PG_URL",
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+from tests.support.province import PG_URL
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,17 +12,9 @@ from motcua.rating.box_bridge import BoxBridge
 from motcua.rating.drill import ServiceDrill
 from motcua.rating.virtual_box import VirtualRatingBox
 from motcua.serialio.frames import DeviceStatus
+from tests.support.wait import wait_until
 
 DEADLINE_S = 5.0
-
-
-def wait_until(predicate: Callable[[], bool], what: str) -> None:
-    """Poll ``predicate`` until it holds; fail (never hang) after a deadline."""
-    deadline = time.monotonic() + DEADLINE_S
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.01)
 
 
 class Ticks:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from motcua.rating.voice_prompt import PROMPT_CLIP, VoicePrompt
 from motcua.voice.wav import read_wav, silence, write_wav
+from tests.support.wait import wait_until
 
 
 class RecordingSink:
@@ -24,13 +25,6 @@ class RecordingSink:
         return True
 
 
-def wait_for(predicate, what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + 5
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.01)
-
-
 def test_the_prompt_is_spoken_from_a_recorded_clip(tmp_path: Path) -> None:
     assert PROMPT_CLIP == "quý vị có hài lòng với cách phục vụ"
     write_wav(tmp_path / "recorded" / f"{PROMPT_CLIP}.wav", silence(0.4, 22050))
@@ -38,11 +32,11 @@ def test_the_prompt_is_spoken_from_a_recorded_clip(tmp_path: Path) -> None:
     prompt = VoicePrompt(tmp_path, sink=sink, generate_missing=False)
     try:
         prompt.ask()
-        wait_for(lambda: len(sink.played) == 1, "the prompt")
+        wait_until(lambda: len(sink.played) == 1, "the prompt")
         prompt.ask()  # asked again while the first is still playing ...
         prompt.ask()  # ... and again: one more prompt, not two
         sink.gate.set()
-        wait_for(lambda: prompt.played == 2, "the second prompt")
+        wait_until(lambda: prompt.played == 2, "the second prompt")
         time.sleep(0.05)
         assert len(sink.played) == 2
         assert sink.played[0] >= 0.4 and prompt.errors == []
@@ -56,7 +50,7 @@ def test_a_missing_clip_is_reported_in_words_not_raised(tmp_path: Path) -> None:
     prompt = VoicePrompt(tmp_path, sink=sink, generate_missing=False)
     try:
         prompt.ask()
-        wait_for(lambda: prompt.errors, "the error")
+        wait_until(lambda: prompt.errors, "the error")
         assert "thiếu" in prompt.errors[0] and sink.played == []
     finally:
         prompt.close()

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -12,6 +11,7 @@ from motcua.core.centre.model import RatingLevel
 from motcua.rating.box import RatingBox, level_for_key
 from motcua.rating.virtual_box import VirtualRatingBox
 from motcua.serialio.frames import DeviceStatus
+from tests.support.wait import wait_until
 
 DEADLINE_S = 5.0
 
@@ -20,15 +20,6 @@ SCALE = (
     RatingLevel(2, "Bình thường", "Neutral", "#f9a825", True, key="2"),
     RatingLevel(1, "Không hài lòng", "Not satisfied", "#c62828", False, key="3"),
 )
-
-
-def wait_until(predicate: Callable[[], bool], what: str) -> None:
-    """Poll ``predicate`` until it holds; fail (never hang) after a deadline."""
-    deadline = time.monotonic() + DEADLINE_S
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.005)
 
 
 class FakeClock:

@@ -7,7 +7,6 @@ They FAIL (never skip) when PostgreSQL is not there.
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,11 +30,9 @@ from motcua.province.reports import (
 from motcua.province.store import Store, create_schema
 from motcua.report_cli import main as report_main
 from motcua.reports.figures import summary
-from tests.conftest import ROOT
-from tests.reports.test_reports import FACTS, fact, keyed
-
-PG_URL = os.environ.get("MOTCUA_TEST_PG_URL",
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+from tests.support.hubs import ROOT
+from tests.support.province import PG_URL
+from tests.support.report_facts import FACTS, fact, keyed
 
 
 def drive_a_day(hub: Any, clock: Any) -> None:

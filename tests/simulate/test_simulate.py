@@ -13,7 +13,8 @@ import pytest
 
 from motcua.hub.storage.db import sqlite_url
 from motcua.link.client import Endpoints
-from motcua.simulate.day import ControlledClock, SimulationStopped, main, run_day
+from motcua.simulate.cli import main
+from motcua.simulate.day import ControlledClock, SimulationStopped, run_day
 from motcua.simulate.model import (
     EstimateErrors,
     SimReport,
@@ -26,7 +27,8 @@ from motcua.simulate.model import (
     sessions_on,
     summarise,
 )
-from tests.conftest import VN, FakeClock, start_hub
+from tests.support.clock import VN, FakeClock
+from tests.support.hubs import start_hub
 
 MONDAY = date(2025, 11, 24)
 

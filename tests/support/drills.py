@@ -1,4 +1,4 @@
-"""Helpers shared by the fault drills (``tests/test_drills_*.py``, docs/fault-drills.md).
+"""Helpers shared by the fault drills (``tests/drills/test_drills_*.py``, docs/fault-drills.md).
 
 A drill breaks something on purpose and then checks, from the hub's own database, that
 nothing a device was told has been lost. The checks here read the SQLite file directly
@@ -12,9 +12,7 @@ import json
 import logging
 import sqlite3
 import statistics
-import time
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -122,15 +120,6 @@ def raw_dealer(endpoint: str, routing_id: bytes,
     return s
 
 
-def wait_until(cond: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> None:
-    """Poll ``cond`` until true; fail with ``what`` after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not met within {timeout} s")
-        time.sleep(0.02)
-
-
 def latency_line(label: str, seconds: list[float]) -> str:
     """p50 / p99 / max in milliseconds, for the drill's printed figures."""
     if not seconds:
@@ -139,19 +128,3 @@ def latency_line(label: str, seconds: list[float]) -> str:
     p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
     return (f"{label}: n={len(ms)} p50 {statistics.median(ms):.1f} ms, p99 {p99:.1f} ms, "
             f"max {ms[-1]:.1f} ms")
-
-
-def stop_hub(server: Any, store: Any) -> None:
-    """Stop an in-process hub, also when its loop is stuck in a blocking send (finding F2).
-
-    A stuck loop never sees the stop flag; terminating its ZeroMQ context makes the
-    blocked call return (ETERM) so the thread ends instead of outliving the test.
-    """
-    server._stop.set()
-    server._thread.join(3)
-    if server._thread.is_alive():
-        server.ctx.term()
-        server._thread.join(10)
-    else:
-        server.stop()
-    store.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
-from tests.conftest import ROOT
+from tests.support.hubs import ROOT
 
 
 def test_demo_walks_a_citizen_through_the_centre_offscreen(tmp_path: Path) -> None:

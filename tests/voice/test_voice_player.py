@@ -7,8 +7,6 @@ import logging
 import math
 import stat
 import threading
-import time
-import wave
 from array import array
 from pathlib import Path
 
@@ -20,33 +18,7 @@ from motcua.voice.clips import ClipSet
 from motcua.voice.errors import VoiceError
 from motcua.voice.player import Announcer, CommandSink, SilentSink, Sink, detect_sink
 from motcua.voice.wav import Audio, write_wav
-
-
-class FakeSink:
-    """Virtual loudspeaker: holds each call a little and records when it played."""
-
-    name = "fake"
-
-    def __init__(self, hold: float = 0.03) -> None:
-        self.hold = hold
-        self.events: list[tuple[str, float, float, float]] = []
-        self._lock = threading.Lock()
-        self.active = 0
-        self.max_active = 0
-
-    def play(self, wav: Path, duration: float) -> bool:
-        with self._lock:
-            self.active += 1
-            self.max_active = max(self.max_active, self.active)
-        start = time.monotonic()
-        with wave.open(str(wav), "rb") as w:
-            seconds = w.getnframes() / w.getframerate()
-        time.sleep(self.hold)
-        end = time.monotonic()
-        with self._lock:
-            self.active -= 1
-            self.events.append((wav.name, start, end, seconds))
-        return True
+from tests.support.twins import SpeakerTwin
 
 
 def tone(seconds: float, freq: float, rate: int = 16000) -> Audio:
@@ -70,7 +42,7 @@ def make(clip_set: ClipSet, sink: Sink, keep_wavs: Path | None = None) -> Announ
 
 
 def test_calls_are_played_in_order_without_overlap(clip_set: ClipSet) -> None:
-    sink = FakeSink()
+    sink = SpeakerTwin(hold=0.03)
     with make(clip_set, sink) as announcer:
         labels = [f"A{n:03d}" for n in range(1, 7)]
         for n, label in enumerate(labels):
@@ -87,7 +59,7 @@ def test_calls_are_played_in_order_without_overlap(clip_set: ClipSet) -> None:
 
 
 def test_calls_from_many_threads_never_overlap(clip_set: ClipSet) -> None:
-    sink = FakeSink(hold=0.01)
+    sink = SpeakerTwin(hold=0.01)
     with make(clip_set, sink) as announcer:
         def officer(counter: int) -> None:
             for n in range(4):
@@ -110,7 +82,7 @@ def test_calls_from_many_threads_never_overlap(clip_set: ClipSet) -> None:
 
 
 def test_a_recall_is_announced_again(clip_set: ClipSet) -> None:
-    with make(clip_set, FakeSink(hold=0)) as announcer:
+    with make(clip_set, SpeakerTwin(hold=0)) as announcer:
         first = announcer.announce("A025", 3)
         again = announcer.announce("A025", 3, recall=True)
         assert announcer.wait_idle(10)
@@ -138,7 +110,7 @@ def test_without_a_sound_device_calls_are_still_rendered_and_logged_once(
 
 def test_a_failing_call_is_recorded_and_the_next_one_still_plays(tmp_path: Path) -> None:
     empty = ClipSet(tmp_path / "empty")
-    sink = FakeSink(hold=0)
+    sink = SpeakerTwin(hold=0)
     with make(empty, sink) as announcer:
         announcer.announce("A1", 1)
         assert announcer.wait_idle(10)
@@ -155,14 +127,14 @@ def test_a_failing_call_is_recorded_and_the_next_one_still_plays(tmp_path: Path)
 
 
 def test_bad_ticket_numbers_fail_in_the_callers_thread(clip_set: ClipSet) -> None:
-    with make(clip_set, FakeSink(hold=0)) as announcer:
+    with make(clip_set, SpeakerTwin(hold=0)) as announcer:
         with pytest.raises(ValueError, match="cannot be read"):
             announcer.announce("A?1", 1)
         assert announcer.played == []
 
 
 def test_closed_announcer_refuses_calls_and_close_can_drop_the_queue(clip_set: ClipSet) -> None:
-    sink = FakeSink(hold=0.05)
+    sink = SpeakerTwin(hold=0.05)
     announcer = make(clip_set, sink)
     for n in range(5):
         announcer.announce(f"D{n}", 1)

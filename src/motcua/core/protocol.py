@@ -1,4 +1,6 @@
-"""The hub's wire protocol: frames, message types and body checks (docs/protocol.md).
+"""The hub's wire protocol: frames and strict JSON (docs/protocol.md).
+
+The body of every message is a typed model in :mod:`motcua.core.wire`.
 
 Every device imports this module; nothing else knows how bytes look on the wire.
 
@@ -7,20 +9,29 @@ Frames (ZeroMQ multipart)::
     command  device DEALER -> hub ROUTER   [b"MC1"] [type] [request id] [body JSON]
     reply    hub ROUTER -> device DEALER   [b"MC1"] [b"OK" | b"ERR"] [request id] [body JSON]
     event    hub PUB -> device SUB         [b"e." + type] [stream id] [seq, 8 bytes BE] [JSON]
-    heartbeat on the PUB, every second     [b"hb"] [stream id] [current seq, 8 bytes BE] [b"{}"]
+    heartbeat on the PUB, every second     [b"hb"] [stream id] [current seq, 8 bytes BE] [JSON]
 
-An event's JSON is ``{"ts": ISO time, "day": "YYYY-MM-DD", "data": {...}}``.
+An event's JSON is ``{"v": "MC1", "ts": ISO time, "day": "YYYY-MM-DD", "data": {...}}``;
+a heartbeat's is ``{"v": "MC1"}``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import struct
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
+
+import msgspec
+
+from motcua.core import wire
+from motcua.core.wire.requests import Request
 
 VERSION = b"MC1"
+"""Protocol version: frame 0 of every command and reply, ``"v"`` of every event."""
+VERSION_TEXT = VERSION.decode("ascii")
 OK = b"OK"
 ERR = b"ERR"
 HEARTBEAT = b"hb"
@@ -30,68 +41,20 @@ MAX_ID_BYTES = 64
 COMMAND_PORT = 5570
 EVENT_PORT = 5571
 
-# Body schema per command type: key -> (accepted JSON types, required).
-_STR = (str,)
-_INT = (int,)
-_OPT_STR = (str, type(None))
-Schema = dict[str, tuple[tuple[type, ...], bool]]
-SCHEMAS: dict[str, Schema] = {
-    "ping": {},
-    "snapshot": {"staff": ((bool,), False)},
-    "ticket.take": {"field": (_STR, True), "procedure": (_OPT_STR, False),
-                    "priority": (_OPT_STR, False)},
-    "ticket.cancel": {"ticket": (_STR, True), "reason": (_STR, False)},
-    "counter.open": {"counter": (_INT, False), "officer": (_STR, True)},
-    "counter.close": {"counter": (_INT, False)},
-    "counter.pause": {"counter": (_INT, False), "reason": (_OPT_STR, False)},
-    "counter.resume": {"counter": (_INT, False)},
-    "counter.call_next": {"counter": (_INT, False)},
-    "counter.call_ticket": {"counter": (_INT, False), "ticket": (_STR, True),
-                            "reason": (_STR, True)},
-    "counter.recall": {"counter": (_INT, False)},
-    "counter.start": {"counter": (_INT, False)},
-    "counter.finish": {"counter": (_INT, False)},
-    "counter.no_show": {"counter": (_INT, False)},
-    "counter.hold": {"counter": (_INT, False)},
-    "counter.unhold": {"counter": (_INT, False), "ticket": (_STR, True)},
-    "counter.transfer": {"counter": (_INT, False), "to_field": (_OPT_STR, False),
-                         "to_counter": ((int, type(None)), False), "note": (_STR, False),
-                         "return": ((bool,), False)},
-    "counter.issue": {"counter": (_INT, False), "field": (_STR, True),
-                      "procedure": (_OPT_STR, False), "priority": (_OPT_STR, False),
-                      "printer": (_OPT_STR, False), "serve": ((bool,), False)},
-    "counter.waiting": {"counter": (_INT, False), "limit": (_INT, False)},
-    "rating.submit": {"counter": (_INT, False), "value": (_INT, True)},
-    "device.status": {"status": (_STR, True), "detail_vi": (_STR, False),
-                      "detail_en": (_STR, False)},
-    "printer.printed": {"ticket": (_STR, True), "reprint": ((bool,), False)},
-    "printer.failed": {"ticket": (_STR, True), "reason": (_STR, False)},
-    "printer.pending": {},
-    "report.summary": {"date_from": (_STR, False), "date_to": (_STR, False)},
-}
-QUERY_TYPES = frozenset({"ping", "snapshot", "counter.waiting", "printer.pending",
-                         "report.summary"})
-"""Commands that change nothing: answered without storing events or the reply."""
-
-
-class ProtocolError(ValueError):
-    """A message that does not follow the protocol; carries a typed code and words."""
-
-    def __init__(self, code: str, vi: str, en: str) -> None:
-        super().__init__(f"{code}: {en}")
-        self.code = code
-        self.vi = vi
-        self.en = en
-
-    def to_body(self) -> dict[str, Any]:
-        return {"code": self.code, "message_vi": self.vi, "message_en": self.en, "details": {}}
+# Re-exported: devices and the hub know these names from here.
+QUERY_TYPES = wire.QUERY_TYPES
+REQUESTS = wire.REQUESTS
+ProtocolError = wire.ProtocolError
 
 
 @dataclass(frozen=True)
 class Command:
+    """A checked command: ``message`` is the typed body, ``body`` the same as JSON data."""
+
     type: str
     request_id: str
     body: dict[str, Any]
+    message: Request | None = None
 
 
 @dataclass(frozen=True)
@@ -123,30 +86,90 @@ MAX_REPLY_BYTES = 64 * 1024 * 1024
 """Replies and events from the hub may be large (a snapshot of a busy day)."""
 
 
-def loads_object(raw: bytes, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
+def loads_object(raw: bytes, limit: int = MAX_BODY_BYTES, *,
+                 strict: bool = True) -> dict[str, Any]:
+    """A JSON object: UTF-8, at most ``limit`` bytes, NFC strings.
+
+    ``strict`` (every command a device sends) also refuses a key given twice; the hub
+    never writes one, so replies and events (which may be megabytes) skip that check.
+    """
     if len(raw) > limit:
         raise ProtocolError("too_large", f"Nội dung quá lớn ({len(raw)} byte)",
-                            f"Body too large ({len(raw)} bytes, limit {MAX_BODY_BYTES})")
+                            f"Body too large ({len(raw)} bytes, limit {limit})")
+    if not raw:
+        return {}
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ProtocolError("bad_encoding", "Nội dung không phải UTF-8",
-                            f"Body is not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    try:
-        value = json.loads(text) if text else {}
-    except json.JSONDecodeError as exc:
-        raise ProtocolError("bad_json", "Nội dung không phải JSON hợp lệ",
-                            f"Body is not valid JSON: {exc.msg} at {exc.pos}") from None
-    except (ValueError, RecursionError) as exc:
-        # Hostile but well-formed JSON: an integer beyond Python's digit limit, or
-        # nesting deeper than the parser's recursion limit.
-        raise ProtocolError("bad_json", "Nội dung JSON quá lớn hoặc lồng quá sâu",
-                            f"JSON body refused: {type(exc).__name__}") from None
+        value = _DECODER.decode(raw)
+    except msgspec.DecodeError as exc:
+        _refuse_bad_json(raw, exc)
+    except RecursionError:  # hostile but well-formed: nesting deeper than the limit
+        raise ProtocolError("bad_json", "Nội dung JSON lồng quá sâu",
+                            "JSON body refused: nested too deep") from None
     if not isinstance(value, dict):
         raise ProtocolError("bad_json", "Nội dung phải là một đối tượng JSON",
                             "Body must be a JSON object")
+    if strict:
+        _refuse_duplicate_keys(raw, value)
+    if raw.isascii():  # nothing to normalise (most commands)
+        return value
     result: dict[str, Any] = nfc_deep(value)
     return result
+
+
+_DECODER = msgspec.json.Decoder()
+# Every key in JSON text is a string followed by a colon. Counting these finds at least
+# as many as there are keys (a quoted colon inside a value may add one), so when the
+# decoded objects hold as many keys as this count, no key was given twice.
+_KEY_END = re.compile(rb'"\s*:')
+
+
+def _count_keys(value: Any) -> int:
+    if isinstance(value, dict):
+        return len(value) + sum(_count_keys(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_count_keys(v) for v in value)
+    return 0
+
+
+def _refuse_duplicate_keys(raw: bytes, value: dict[str, Any]) -> None:
+    """JSON keeps the last of two equal keys; the protocol refuses the message instead."""
+    colons = len(_KEY_END.findall(raw))
+    if colons == len(value) or colons == _count_keys(value):
+        return  # the usual case: flat body, no duplicate
+    try:  # the exact (slower) check: which key repeats, if any
+        json.loads(raw.decode("utf-8"), object_pairs_hook=_pairs_without_repeats)
+    except _DuplicateKey as dup:
+        raise ProtocolError("bad_request", f"Khoá {dup.key!r} xuất hiện hai lần",
+                            f"Key {dup.key!r} appears twice", key=dup.key) from None
+    except (ValueError, RecursionError):  # msgspec read it; json's limits are tighter
+        raise ProtocolError("bad_json", "Nội dung JSON quá lớn hoặc lồng quá sâu",
+                            "JSON body refused (too large or too deep)") from None
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _pairs_without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return obj
+
+
+def _refuse_bad_json(raw: bytes, exc: msgspec.DecodeError) -> NoReturn:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        raise ProtocolError("bad_encoding", "Nội dung không phải UTF-8",
+                            f"Body is not UTF-8 ({bad.reason} at byte {bad.start})") from None
+    raise ProtocolError("bad_json", "Nội dung không phải JSON hợp lệ",
+                        f"Body is not valid JSON: {exc}") from None
 
 
 def _ascii(raw: bytes, what_vi: str, what_en: str) -> str:
@@ -164,34 +187,9 @@ def _ascii(raw: bytes, what_vi: str, what_en: str) -> str:
     return text
 
 
-def check_body(kind: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Check a command body against its schema; unknown keys are an error (typos)."""
-    schema = SCHEMAS.get(kind)
-    if schema is None:
-        raise ProtocolError("unknown_type", f"Lệnh không được hỗ trợ: {kind}",
-                            f"Unknown command type: {kind}")
-    for key in body:
-        if key not in schema:
-            raise ProtocolError("bad_request", f"Khoá không hợp lệ {key!r} trong {kind}",
-                                f"Unknown key {key!r} in {kind} (known: {', '.join(schema)})")
-    for key, (types, required) in schema.items():
-        if key not in body:
-            if required:
-                raise ProtocolError("bad_request", f"Thiếu khoá {key!r} trong {kind}",
-                                    f"Missing key {key!r} in {kind}")
-            continue
-        value = body[key]
-        # bool is an int in Python; a counter number must not be True.
-        if isinstance(value, bool) and bool not in types:
-            ok = False
-        else:
-            ok = isinstance(value, types)
-        if not ok:
-            names = " or ".join("null" if t is type(None) else t.__name__ for t in types)
-            raise ProtocolError("bad_request", f"Khoá {key!r} sai kiểu (cần {names})",
-                                f"Key {key!r} has the wrong type (expected {names}, got "
-                                f"{type(value).__name__})")
-    return body
+def check_body(kind: str, body: dict[str, Any]) -> Request:
+    """The typed body of ``kind``; unknown keys are an error (they are usually typos)."""
+    return wire.decode_request(kind, body)
 
 
 def decode_command(frames: list[bytes]) -> Command:
@@ -205,7 +203,7 @@ def decode_command(frames: list[bytes]) -> Command:
     kind = _ascii(frames[1], "Loại lệnh", "Command type")
     request_id = _ascii(frames[2], "Mã yêu cầu", "Request id")
     body = loads_object(frames[3])
-    return Command(kind, request_id, check_body(kind, body))
+    return Command(kind, request_id, body, check_body(kind, body))
 
 
 def encode_command(kind: str, request_id: str, body: dict[str, Any]) -> list[bytes]:
@@ -221,17 +219,25 @@ def decode_reply(frames: list[bytes]) -> tuple[bool, str, dict[str, Any]]:
     if len(frames) != 4 or frames[0] != VERSION or frames[1] not in (OK, ERR):
         raise ProtocolError("bad_frame", "Trả lời không đúng khuôn dạng", "Malformed reply")
     return (frames[1] == OK, frames[2].decode("ascii", "replace"),
-            loads_object(frames[3], MAX_REPLY_BYTES))
+            loads_object(frames[3], MAX_REPLY_BYTES, strict=False))
 
 
 def encode_event(kind: str, stream_id: str, seq: int, ts: str, day: str,
                  data: dict[str, Any]) -> list[bytes]:
     return [EVENT_PREFIX + kind.encode("ascii"), stream_id.encode("ascii"),
-            struct.pack(">Q", seq), dumps({"ts": ts, "day": day, "data": data})]
+            struct.pack(">Q", seq),
+            dumps({"v": VERSION_TEXT, "ts": ts, "day": day, "data": data})]
 
 
-def encode_heartbeat(stream_id: str, seq: int) -> list[bytes]:
-    return [HEARTBEAT, stream_id.encode("ascii"), struct.pack(">Q", seq), b"{}"]
+def encode_heartbeat(stream_id: str, seq: int,
+                     health: dict[str, Any] | None = None) -> list[bytes]:
+    """A heartbeat; ``health`` (e.g. ``{"storage": "full", ...}``) tells devices of a
+    fault of the hub's own, such as a full disk (see motcua.hub.health)."""
+    body = dumps({"v": VERSION_TEXT, **health}) if health else _HEARTBEAT_BODY
+    return [HEARTBEAT, stream_id.encode("ascii"), struct.pack(">Q", seq), body]
+
+
+_HEARTBEAT_BODY = dumps({"v": VERSION_TEXT})
 
 
 def decode_event(frames: list[bytes]) -> EventMessage:
@@ -241,10 +247,19 @@ def decode_event(frames: list[bytes]) -> EventMessage:
     (seq,) = struct.unpack(">Q", frames[2])
     stream = frames[1].decode("ascii", "replace")
     if frames[0] == HEARTBEAT:
-        return EventMessage("hb", stream, seq, "", "", {})
+        try:
+            health = loads_object(frames[3])
+        except ProtocolError:
+            health = {}
+        health.pop("v", None)  # the protocol version, not a fault
+        return EventMessage("hb", stream, seq, "", "", health)
     if not frames[0].startswith(EVENT_PREFIX):
         raise ProtocolError("bad_frame", "Chủ đề sự kiện lạ", f"Unknown topic {frames[0][:32]!r}")
-    payload = loads_object(frames[3], MAX_REPLY_BYTES)
+    payload = loads_object(frames[3], MAX_REPLY_BYTES, strict=False)
+    if payload.get("v") != VERSION_TEXT:
+        raise ProtocolError("bad_version", "Phiên bản giao thức của sự kiện không đúng",
+                            f"Event of protocol version {str(payload.get('v'))[:8]!r}; "
+                            f"expected {VERSION_TEXT!r}")
     return EventMessage(frames[0][len(EVENT_PREFIX):].decode("ascii", "replace"), stream, seq,
                         str(payload.get("ts", "")), str(payload.get("day", "")),
                         dict(payload.get("data", {})))

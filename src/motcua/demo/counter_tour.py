@@ -1,6 +1,6 @@
 """Screenshots of the counter app in its main states, for docs/counter.md.
 
-    QT_QPA_PLATFORM=offscreen python -m motcua.demo.counter_tour docs/images
+    motcua demo --screens counter --out docs/images
 
 Starts a private hub (temporary database, random ports, a clock fixed at Monday
 24/11/2025 09:20 in Hồ Chí Minh City), plays a morning at counter 1 and saves
@@ -11,7 +11,6 @@ Starts a private hub (temporary database, random ports, a clock fixed at Monday
 from __future__ import annotations
 
 import logging
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -159,16 +158,3 @@ def take_screenshots(out: Path) -> list[Path]:
         hub.stop()
         store.close()
     return saved
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    out = Path(args[0] if args else "docs/images")
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    for path in take_screenshots(out):
-        print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

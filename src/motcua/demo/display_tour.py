@@ -1,6 +1,6 @@
 """Make the documentation pictures of the boards with a real hub on this machine.
 
-    .venv/bin/python -m motcua.demo.display_tour docs/images
+    motcua demo --screens display --out docs/images
 
 Starts a hub (temporary SQLite database, clock set to Monday 24/11/2025 09:41),
 plays a morning (six counters, forty-odd tickets), then saves
@@ -14,9 +14,7 @@ Also prints how long a cold-started board took to show the right picture.
 
 from __future__ import annotations
 
-import logging
 import os
-import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
@@ -148,13 +146,3 @@ def _save(widget: Any, path: Path) -> None:
     if not widget.grab().save(str(path)):
         raise OSError(f"could not save {path}")
     print(f"saved {path}")
-
-
-def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING)
-    args = sys.argv[1:] if argv is None else argv
-    return run(Path(args[0]) if args else ROOT / "docs" / "images")
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,6 +1,9 @@
 """Pictures of every kiosk screen in both orientations (docs, demo, acceptance).
 
-Walks the window through home, procedures, documents, confirm, result, lookup and
+    motcua demo --screens kiosk --out docs/images
+
+:func:`take_screenshots` starts a private hub (temporary database, random ports) and the
+real kiosk window on its link, waits for the hub's snapshot and saves every screen. Walks the window through home, procedures, documents, confirm, result, lookup and
 the two fault states with :meth:`KioskWindow.preview_state`, grabbing each with
 ``QWidget.grab()``. Nothing is sent to the hub: the result screen shows the number
 the next ticket of the field *would* get, built from the current view.
@@ -9,18 +12,27 @@ the next ticket of the field *would* get, built from the current view.
 from __future__ import annotations
 
 import logging
+import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
 
 from motcua.core.calendar import local
+from motcua.core.centre.load import load_centre
 from motcua.core.centre.model import Field
 from motcua.hub.domain.estimate import estimate_wait_minutes
+from motcua.hub.server import HubOptions, HubServer
+from motcua.hub.storage.db import HubStore, sqlite_url
 from motcua.kiosk.model import Flow, ahead_for
 from motcua.kiosk.theme import Orientation
 from motcua.kiosk.window import KioskWindow
+from motcua.link.client import Endpoints
+from motcua.paths import SAMPLE_CONFIG
+from motcua.qt.link import QtHubLink
 
 log = logging.getLogger(__name__)
 
@@ -108,3 +120,33 @@ def save_screenshots(window: KioskWindow, out_dir: Path) -> list[Path]:
             window.showFullScreen()
     log.info("saved %d kiosk screenshots in %s", len(paths), out_dir)
     return paths
+
+
+def take_screenshots(out: Path, *, seconds: float = 20.0) -> list[Path]:
+    """Start a private hub and the kiosk window (device kiosk-1) on it, wait for the hub's
+    snapshot and save every screen into ``out`` (:func:`save_screenshots`)."""
+    app = QApplication.instance() or QApplication(["motcua-kiosk-screens"])
+    centre = load_centre(SAMPLE_CONFIG)
+    with tempfile.TemporaryDirectory(prefix="motcua-kiosk-shots-") as tmp:
+        store = HubStore(sqlite_url(Path(tmp) / "hub.sqlite"), site_id=centre.id)
+        hub = HubServer(centre, store, HubOptions("tcp://127.0.0.1:*", "tcp://127.0.0.1:*",
+                                                  open_all_hours=True))
+        hub.start()
+        link = QtHubLink(Endpoints(f"tcp://127.0.0.1:{hub.command_port}",
+                                   f"tcp://127.0.0.1:{hub.event_port}"), "kiosk-1")
+        window = KioskWindow(link, orientation="portrait")
+        try:
+            link.start()
+            window.show()
+            deadline = time.monotonic() + seconds
+            while window.ctx.view is None:  # the snapshot arrives as a queued signal
+                if time.monotonic() > deadline:
+                    raise TimeoutError("kiosk screens: no snapshot from the private hub")
+                app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+            return save_screenshots(window, out)
+        finally:
+            link.stop()
+            window.close()
+            window.deleteLater()
+            hub.stop()
+            store.close()

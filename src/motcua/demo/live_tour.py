@@ -1,6 +1,6 @@
 """Pictures of the live view for the docs, from a simulated busy day on a real hub.
 
-    .venv/bin/python -m motcua.demo.live_tour [OUT_DIR]     (default docs/images)
+    motcua demo --screens live --out docs/images
 
 Writes ``live-morning.png`` (09:40, morning peak, printer out of paper),
 ``live-afternoon.png`` (15:20) and ``live-lost.png`` (the hub stopped: "Mất kết nối").
@@ -11,8 +11,6 @@ Each picture comes from a private hub on 127.0.0.1 whose clock the simulation mo
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -41,12 +39,12 @@ def picture(out: Path, name: str, stop_at: tuple[int, int], *, paper_out: bool =
     live view as ``out/name``; ``lose_hub`` stops the hub first (lost-connection banner)."""
     from PySide6.QtWidgets import QApplication
 
-    from motcua.cli import DEFAULT_CONFIG
     from motcua.core.centre.load import load_centre
     from motcua.hub.server import HubOptions, HubServer
     from motcua.hub.storage.db import HubStore, sqlite_url
     from motcua.link.client import Endpoints, HubClient
     from motcua.manager.window import LiveWindow
+    from motcua.paths import SAMPLE_CONFIG as DEFAULT_CONFIG
     from motcua.qt.link import QtHubLink
     from motcua.simulate.day import ControlledClock, DaySimulation
 
@@ -112,18 +110,3 @@ def _dispose(app: Any, *objects: Any) -> None:
     app.processEvents()
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     app.processEvents()
-
-
-def main(argv: list[str]) -> int:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    logging.basicConfig(level=logging.WARNING)
-    out = Path(argv[0]) if argv else Path("docs/images")
-    for path in (picture(out, "live-morning.png", (9, 40), paper_out=True),
-                 picture(out, "live-afternoon.png", (15, 20)),
-                 picture(out, "live-lost.png", (10, 15), lose_hub=True)):
-        print(f"Đã lưu / saved {path}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

@@ -1,6 +1,6 @@
 """Screenshots of the rating tablet (docs/images/rating-*.png), from a real hub in-process.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python -m motcua.demo.rating_tour --out docs/images
+    motcua demo --screens rating --out docs/images
 
 Starts a hub on random local ports with a temporary database and the sample centre,
 serves one ticket at counter 1 and photographs the tablet: idle (serving), asking
@@ -9,9 +9,7 @@ serves one ticket at counter 1 and photographs the tablet: idle (serving), askin
 
 from __future__ import annotations
 
-import argparse
 import logging
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -27,7 +25,7 @@ from motcua.qt.link import QtHubLink
 from motcua.rating.drill import ServiceDrill
 from motcua.rating.tablet import Phase, RatingTablet
 
-__all__ = ["main", "take_screenshots"]
+__all__ = ["take_screenshots"]
 
 log = logging.getLogger(__name__)
 CONFIG = SAMPLE_CONFIG
@@ -114,21 +112,3 @@ def _grab(app: QApplication, tablet: RatingTablet, path: Path) -> Path:
         raise OSError(f"không lưu được ảnh {path} / cannot save {path}")
     print(f"{path}")
     return path
-
-
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description="Ảnh chụp máy đánh giá / rating tablet screenshots")
-    p.add_argument("--out", default="docs/images", help="thư mục ảnh / output folder")
-    p.add_argument("--size", default="1280x800", help="kích thước / WIDTHxHEIGHT")
-    args = p.parse_args(argv)
-    try:
-        w, h = (int(v) for v in args.size.lower().split("x"))
-    except ValueError:
-        print("Kích thước phải dạng 1280x800 / size must look like 1280x800", file=sys.stderr)
-        return 2
-    take_screenshots(Path(args.out), (w, h))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -4,11 +4,15 @@
     motcua keys enrol   DEVICE [--role R] [--counter N] [--kiosk K] [--data var] [--out DIR]
     motcua keys list    [--data var]
     motcua keys revoke  DEVICE [--data var]
+    motcua keys log     [DEVICE] [--last N] [--data var]
 
 Keys live in ``DATA/keys``: ``hub.key`` (public), ``hub.key_secret`` (0600), and
-``devices.json``, the allow-list the hub reloads within seconds of a change. Enrolling
-writes the device's own pair and a copy of ``hub.key`` into its folder, ready to copy
-onto the device. Revoking takes effect on open sessions too (the hub checks every message).
+``devices.json``, the allow-list. Enrolling writes the device's own pair and a copy of
+``hub.key`` into its folder, ready to copy onto the device. ``enrol`` (which replaces a
+device's old key) and ``revoke`` tell the running hub over its local admin socket and
+return only once the hub has the change in force, on open sessions and on the event
+stream too (``motcua.hub.revocation``). Every enrolment, revocation and refusal goes to
+``keys/audit.log``; ``log`` prints it.
 """
 
 from __future__ import annotations
@@ -20,8 +24,20 @@ import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from motcua.core.centre.load import load_centre
+from motcua.hub.audit import (
+    AUDIT_FILE,
+    ENROLLED,
+    REPLACED,
+    REVOKED,
+    WORDS,
+    AuditLog,
+    fingerprint,
+    read_entries,
+)
+from motcua.hub.revocation import notify_hub
 from motcua.hub.security import write_key_pair
 from motcua.paths import SAMPLE_CONFIG
 
@@ -93,10 +109,12 @@ def enrol(keys: Path, device: str, role: str, counter: int | None, kiosk: str | 
     if role == "printer" and not kiosk:
         raise SystemExit("Máy in cần --kiosk / a printer needs --kiosk")
     data = _load(keys / "devices.json")
+    replaced: list[str] = []
     for d in data["devices"]:
         if d["device"] == device and not d.get("revoked"):
-            d["revoked"] = True  # re-enrolling replaces the old key
+            d["revoked"] = True  # re-enrolling replaces the old key (a stolen or broken PC)
             d["revoked_at"] = datetime.now().astimezone().isoformat()
+            replaced.append(d["public_key"])
     public, _secret = write_key_pair(out, device)
     if out != keys:
         (out / "hub.key").write_text((keys / "hub.key").read_text("ascii"), "ascii")
@@ -106,24 +124,62 @@ def enrol(keys: Path, device: str, role: str, counter: int | None, kiosk: str | 
                             "public_key": public.decode("ascii"),
                             "enrolled_at": datetime.now().astimezone().isoformat()})
     _save(keys / "devices.json", data)
+    audit = AuditLog(keys / AUDIT_FILE)
+    for old in replaced:
+        audit.record(REPLACED, device, fingerprint(old), role=role, detail="re-enrolled")
+    audit.record(ENROLLED, device, fingerprint(public.decode("ascii")), role=role,
+                 detail=f"counter {counter}" if counter is not None else "")
     print(f"Đã cấp quyền / enrolled {device} ({role}); khoá / keys in {out}")
+    if not _tell_hub(keys):
+        raise SystemExit(1)
     return out
+
+
+def _tell_hub(keys: Path) -> bool:
+    """Have the running hub apply the allow-list now; False (with words) if it did not."""
+    ok, words = notify_hub(keys)
+    print(words, file=sys.stdout if ok else sys.stderr)
+    return ok
 
 
 def revoke(keys: Path, device: str) -> int:
     data = _load(keys / "devices.json")
-    n = 0
+    withdrawn: list[dict[str, Any]] = []
     for d in data["devices"]:
         if d["device"] == device and not d.get("revoked"):
             d["revoked"] = True
             d["revoked_at"] = datetime.now().astimezone().isoformat()
-            n += 1
-    if n == 0:
+            withdrawn.append(d)
+    if not withdrawn:
         print(f"Không có thiết bị đang được cấp quyền tên {device!r} / no active device {device!r}",
               file=sys.stderr)
         return 1
     _save(keys / "devices.json", data)
+    audit = AuditLog(keys / AUDIT_FILE)
+    for d in withdrawn:
+        audit.record(REVOKED, device, fingerprint(d["public_key"]), role=d["role"])
     print(f"Đã thu hồi / revoked {device}")
+    return 0 if _tell_hub(keys) else 1
+
+
+def show_log(keys: Path, device: str | None, last: int,
+             timezone: str = "Asia/Ho_Chi_Minh") -> int:
+    """Print the audit log, newest last, in the centre's local time (dd/mm/yyyy)."""
+    entries = [e for e in read_entries(keys / AUDIT_FILE) if device in (None, e.device)]
+    if not entries:
+        print("Nhật ký trống / the audit log is empty")
+        return 0
+    zone = ZoneInfo(timezone)
+    for e in entries[-last:] if last > 0 else entries:
+        vi, en = WORDS.get(e.event, (e.event, e.event))
+        try:
+            when = datetime.fromisoformat(e.time).astimezone(zone).strftime("%d/%m/%Y %H:%M:%S")
+        except ValueError:
+            when = e.time
+        more = f" (+{e.repeats} lần / times)" if e.repeats else ""
+        what = f"{vi} / {en}"
+        print(f"{when}  {what:<36} {e.device:<14} {e.role:<8} khoá/key {e.key or '-':<16}"
+              f"  {e.detail}{more}".rstrip())
     return 0
 
 
@@ -143,6 +199,11 @@ def main(argv: list[str]) -> int:
                    help="địa chỉ hub mà thiết bị sẽ kết nối / the hub address the device uses")
     e.add_argument("--config", default=str(DEFAULT_CONFIG))
     sub.add_parser("list", help="liệt kê / list")
+    lg = sub.add_parser("log", help="nhật ký khoá / key audit log")
+    lg.add_argument("device", nargs="?", help="chỉ thiết bị này / only this device")
+    lg.add_argument("--last", type=int, default=50, help="số dòng cuối (0 = tất cả) / last N")
+    lg.add_argument("--config", default=str(DEFAULT_CONFIG),
+                    help="centre.toml (múi giờ / time zone)")
     r = sub.add_parser("revoke", help="thu hồi / revoke")
     r.add_argument("device")
     args = p.parse_args(argv)
@@ -169,6 +230,9 @@ def main(argv: list[str]) -> int:
         for d in _load(keys / "devices.json")["devices"]:
             state = "THU HỒI / revoked" if d.get("revoked") else "hiệu lực / active"
             extra = f" quầy/counter {d['counter']}" if d.get("counter") else ""
-            print(f"{d['device']:<16} {d['role']:<9}{extra:<12} {d['public_key'][:10]}…  {state}")
+            print(f"{d['device']:<16} {d['role']:<9}{extra:<12} {fingerprint(d['public_key'])}"
+                  f"  {state}")
         return 0
+    if args.cmd == "log":
+        return show_log(keys, args.device, args.last, load_centre(args.config).timezone)
     return revoke(keys, args.device)

@@ -3,9 +3,9 @@
 Two modes:
 
 * ``curve`` (production): every socket is encrypted; the ZAP handler admits only
-  enrolled device keys and sets each connection's User-Id to the device id. The hub
-  checks the device's role on EVERY message, so revoking a key also stops a session
-  that is already open.
+  enrolled device keys and sets each connection's User-Id to its public key. The hub
+  looks that key up on EVERY message, so revoking or replacing a key also stops a
+  session that is already open (``motcua.hub.revocation`` makes it immediate).
 * ``open`` (demo on one machine, tests): no encryption; a device names itself with
   its ZeroMQ routing id. Anyone on the network could claim any name, so this mode
   binds to 127.0.0.1 by default and says so in the log.
@@ -23,8 +23,17 @@ from typing import Any
 
 import zmq
 from zmq.auth.thread import ThreadAuthenticator
+from zmq.utils import z85
 
 from motcua.core.centre.model import Centre
+from motcua.hub.audit import (
+    AUDIT_FILE,
+    REFUSED_KEY,
+    REFUSED_ROLE,
+    REFUSED_ROUTING_ID,
+    AuditLog,
+    fingerprint,
+)
 from motcua.hub.domain.engine import Actor
 
 log = logging.getLogger(__name__)
@@ -42,58 +51,166 @@ class Enrolment:
 
 
 class Registry:
-    """Device id -> role, and (CURVE) public key -> device id; reloadable at runtime."""
+    """Public key -> enrolment (CURVE), device id -> role (open mode); reloadable at runtime.
+
+    Under CURVE a request is authorised by the key that authenticated its connection,
+    looked up again on every message: a revoked or replaced key stops working on the
+    message after the reload, whatever name the device presents.
+    """
 
     def __init__(self, centre: Centre, keys_file: Path | None = None) -> None:
         self.centre = centre
         self.keys_file = keys_file
+        self.audit = AuditLog(keys_file.parent / AUDIT_FILE) if keys_file is not None else None
         self._lock = threading.Lock()
+        self._reload_lock = threading.Lock()
         self._by_key: dict[str, Enrolment] = {}
+        self._actors: dict[str, tuple[Actor, bytes]] = {}
+        """Key -> (actor, device name as bytes), built once per reload for the hot path."""
+        self._retired: dict[str, Enrolment] = {}
         self._mtime: float | None = None
+        self.generation = 0
+        """Bumped by every reload; the hub confirms a reload once its loop has seen it."""
+        self._removed_pending = False
         self.reload()
 
-    def reload(self) -> None:
-        by_key: dict[str, Enrolment] = {}
-        for d in self.centre.devices:
-            if d.public_key:
-                by_key[d.public_key] = Enrolment(d.id, d.role, d.public_key, d.counter, d.kiosk)
-        if self.keys_file is not None and self.keys_file.exists():
-            data = json.loads(self.keys_file.read_text("utf-8"))
-            for item in data.get("devices", []):
-                if item.get("revoked"):
-                    continue
-                e = Enrolment(item["device"], item["role"], item["public_key"],
-                              item.get("counter"), item.get("kiosk"))
-                by_key[e.public_key] = e
-            self._mtime = self.keys_file.stat().st_mtime
-        with self._lock:
-            self._by_key = by_key
+    def reload(self) -> int:
+        """Re-read the allow-list; returns the new generation. Safe from any thread."""
+        with self._reload_lock:
+            by_key: dict[str, Enrolment] = {}
+            retired: dict[str, Enrolment] = {}
+            for d in self.centre.devices:
+                if d.public_key:
+                    by_key[d.public_key] = Enrolment(d.id, d.role, d.public_key, d.counter,
+                                                     d.kiosk)
+            mtime = None
+            if self.keys_file is not None and self.keys_file.exists():
+                mtime = self.keys_file.stat().st_mtime
+                data = json.loads(self.keys_file.read_text("utf-8"))
+                for item in data.get("devices", []):
+                    e = Enrolment(item["device"], item["role"], item["public_key"],
+                                  item.get("counter"), item.get("kiosk"))
+                    (retired if item.get("revoked") else by_key)[e.public_key] = e
+            for key in retired:
+                by_key.pop(key, None)  # a key once revoked stays revoked
+            actors = {k: (Actor(e.device, e.role, e.counter, e.kiosk), e.device.encode())
+                      for k, e in by_key.items()}
+            with self._lock:
+                removed = set(self._by_key) - set(by_key)
+                self._by_key = by_key
+                self._actors = actors
+                self._retired = retired
+                self._mtime = mtime
+                if removed:
+                    self._removed_pending = True
+                self.generation += 1
+                generation = self.generation
+            if removed:
+                log.warning("keys withdrawn: %s", ", ".join(
+                    f"{retired[k].device if k in retired else '?'} {fingerprint(k)}"
+                    for k in sorted(removed)))
+            return generation
 
     def reload_if_changed(self) -> bool:
         if self.keys_file is None:
             return False
         try:
-            mtime = self.keys_file.stat().st_mtime
+            mtime: float | None = self.keys_file.stat().st_mtime
         except FileNotFoundError:
             mtime = None
         if mtime != self._mtime:
-            self.reload()
+            try:
+                self.reload()
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                # A hand-edited file with a mistake: keep the list in force, say so, and
+                # do not try again until the file changes once more.
+                self._mtime = mtime
+                log.error("device keys in %s unreadable, previous list kept: %s",
+                          self.keys_file, exc)
+                return False
             log.info("device keys reloaded from %s", self.keys_file)
             return True
         return False
+
+    def on_tick(self) -> None:
+        """The hub's periodic duties here: re-read a hand-edited allow-list (the tool
+        notifies at once; this is the fallback), write held-back refusal counts."""
+        self.reload_if_changed()
+        if self.audit is not None:
+            self.audit.flush()
+
+    def take_removed(self) -> bool:
+        """Was a key withdrawn since the last call? (the hub then re-binds its PUB)"""
+        if not self._removed_pending:  # read without the lock: the common, cheap case
+            return False
+        with self._lock:
+            removed, self._removed_pending = self._removed_pending, False
+        return removed
 
     def by_key(self, z85_key: str) -> Enrolment | None:
         with self._lock:
             return self._by_key.get(z85_key)
 
-    def actor_for_device(self, device: str, *, curve: bool) -> Actor | None:
-        """The role of ``device`` right now, or None if it is not (or no longer) allowed."""
-        if curve:
+    def active_count(self) -> int:
+        with self._lock:
+            return len(self._by_key)
+
+    def admits(self, z85_key: str) -> bool:
+        """ZAP: may this key connect? A refusal is audited with the device it belonged to."""
+        with self._lock:
+            ok = z85_key in self._by_key
+            old = self._retired.get(z85_key)
+        if not ok:
+            device = old.device if old is not None else "?"
+            why = "revoked or replaced key" if old is not None else "unknown key"
+            log.warning("refused a connection: %s (%s, %s)", why, device, fingerprint(z85_key))
+            if self.audit is not None:
+                self.audit.refusal(REFUSED_KEY, device, fingerprint(z85_key),
+                                   role=old.role if old is not None else "",
+                                   detail=f"connection: {why}")
+        return ok
+
+    def actor_for_key(self, z85_key: str | None, routing_id: bytes) -> Actor | None:
+        """The actor for one message under CURVE: the enrolment of the key that
+        authenticated its connection, or None if that key is not (or no longer) enrolled.
+
+        The routing id must carry the key's own device name (``device#random``) or be one
+        ZeroMQ generated (starts with a zero byte): a device cannot pose as another in the
+        hub's logs, presence list or replies.
+        """
+        if not z85_key:
+            return None
+        # One read of the current map (replaced whole on reload, never changed in place).
+        found = self._actors.get(z85_key)
+        if found is None:
             with self._lock:
-                e = next((x for x in self._by_key.values() if x.device == device), None)
-            if e is None:
-                return None
-            return Actor(e.device, e.role, e.counter, e.kiosk)
+                old = self._retired.get(z85_key)
+            if self.audit is not None:
+                device = old.device if old is not None else "?"
+                self.audit.refusal(REFUSED_KEY, device, fingerprint(z85_key),
+                                   role=old.role if old is not None else "",
+                                   detail="message on an open session: key revoked or replaced")
+            return None
+        actor, name = found
+        if routing_id[:1] != b"\x00" and routing_id.split(b"#", 1)[0] != name:
+            log.warning("key of %s sent with routing id %r: refused", actor.device,
+                        routing_id[:32])
+            if self.audit is not None:
+                self.audit.refusal(REFUSED_ROUTING_ID, actor.device, fingerprint(z85_key),
+                                   role=actor.role,
+                                   detail=f"routing id {routing_id[:32].decode('ascii', 'replace')}")
+            return None
+        return actor
+
+    def refused_role(self, actor: Actor, z85_key: str | None, kind: str) -> None:
+        """Audit a command the key's role does not allow (throttled per key)."""
+        if self.audit is not None:
+            self.audit.refusal(REFUSED_ROLE, actor.device,
+                               fingerprint(z85_key) if z85_key else "", role=actor.role,
+                               detail=kind)
+
+    def actor_for_device(self, device: str) -> Actor | None:
+        """Open mode only: the role of the device that names itself ``device``."""
         if device == ADMIN_DEVICE or device.startswith(ADMIN_DEVICE + "-"):
             return Actor(device, "admin")
         d = self.centre.device_by_id(device)
@@ -107,24 +224,19 @@ class _KeyCheck:
         self.registry = registry
 
     def callback(self, domain: str, key: bytes) -> bool:
-        ok = self.registry.by_key(key.decode("ascii")) is not None
-        if not ok:
-            log.warning("refused a connection with an unknown key %s", key[:8].decode("ascii"))
-        return ok
+        return self.registry.admits(key.decode("ascii"))
 
 
 class DeviceAuthenticator(ThreadAuthenticator):
-    """ZAP handler: only enrolled keys, and User-Id = the device id bound to the key."""
+    """ZAP handler: only enrolled keys; User-Id = the Z85 public key itself, so every
+    message carries the key that authenticated it (the hub looks the role up per message)."""
 
     def __init__(self, context: zmq.Context[Any], registry: Registry) -> None:
         super().__init__(context)
         self.registry = registry
 
     def curve_user_id(self, client_public_key: bytes) -> str:
-        from zmq.utils import z85
-
-        e = self.registry.by_key(z85.encode(client_public_key).decode("ascii"))
-        return e.device if e is not None else "?"
+        return z85.encode(client_public_key).decode("ascii")
 
 
 def start_authenticator(context: zmq.Context[Any], registry: Registry) -> DeviceAuthenticator:

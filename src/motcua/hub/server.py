@@ -10,7 +10,6 @@ acknowledged; a crash after it loses nothing at all.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from collections.abc import Callable
@@ -27,14 +26,23 @@ from motcua.core.centre.model import Centre
 from motcua.core.facts import fact_row
 from motcua.core.state import FINAL_STATES, DayState, Event, apply
 from motcua.core.state_snapshot import state_to_dict
+from motcua.hub import health, limits
 from motcua.hub.domain import policy
-from motcua.hub.domain.engine import Actor, Engine, ticket_public
+from motcua.hub.domain.engine import Actor, Engine, counter_view, ticket_public
 from motcua.hub.domain.errors import Refusal
+from motcua.hub.heavy import HeavyReads
+from motcua.hub.replies import ReplySender, device_of, tcp_keepalive
+from motcua.hub.revocation import KeyControl
 from motcua.hub.security import Registry, secure_server_socket, start_authenticator
 from motcua.hub.storage.db import HubStore, StoredReply
+from motcua.hub.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 256
+REPLY_HWM = 100
+REPLY_WINDOW = timedelta(days=2)
+"""How long a request id keeps its first answer (see HubServer.prune, docs/protocol.md)."""
+PRUNE_EVERY_S = 600.0
 HEARTBEAT_S = 1.0
 TICK_S = 2.0
 RESTORE_SKIP = 100
@@ -75,8 +83,11 @@ class HubServer:
         self._thread: threading.Thread | None = None
         self._wake_endpoint = f"inproc://hub-wake-{id(self)}"
         self._ready = threading.Event()
+        self._start_error: Exception | None = None
         self.ctx: zmq.Context[Any] = zmq.Context()
         self._auth: Any = None
+        self._keys: KeyControl | None = None
+        """Applies allow-list changes at once (CURVE with a keys file; motcua.hub.revocation)."""
         self.command_port = 0
         self.event_port = 0
         self.commands_handled = 0
@@ -84,10 +95,20 @@ class HubServer:
         self._centre_dicts: dict[bool, dict[str, Any]] = {}
         self._last_now: datetime | None = None
         self._clock_held = False
-        self._report_jobs: queue.Queue[tuple[bytes, str, dict[str, Any]] | None] = queue.Queue()
         self.restore_skip = RESTORE_SKIP
+        self.waiting = limits.FairQueue()
+        self.sender = ReplySender()
+        self._bad_input = limits.ThrottledLog()
+        self.health = health.StorageHealth()
+        self._stale = False
+        """The in-memory state may hold events whose commit failed: reload before use."""
+        self.reply_window = REPLY_WINDOW
+        self._next_prune = 0.0
+        self._hb_now = False
+        self.watchdog = Watchdog.from_env()
         self._load()
         self._after_restore()
+        self._probe_storage()
 
     def now(self) -> datetime:
         """The hub clock in the centre's time zone (events carry +07:00 times).
@@ -115,8 +136,9 @@ class HubServer:
             if self._last_now is None or e.ts > self._last_now:
                 self._last_now = local(self.centre, e.ts)
         self.engine.state = state
-        since = (datetime.now().astimezone() - timedelta(days=2)).isoformat()
+        since = (local(self.centre, self.clock()) - self.reply_window).isoformat()
         self._replies = self.store.recent_replies(since)
+        self._stale = False
         log.info("state rebuilt: day %s, %d tickets, seq %d", state.day or "-",
                  len(state.tickets), self.store.last_seq())
 
@@ -139,10 +161,25 @@ class HubServer:
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
         """Bind and serve in a background thread; returns once the sockets are bound."""
-        self._thread = threading.Thread(target=self.serve_forever, name="hub", daemon=True)
+        self._thread = threading.Thread(target=self._serve, name="hub", daemon=True)
         self._thread.start()
-        if not self._ready.wait(10):
-            raise RuntimeError("hub did not start")
+        deadline = time.monotonic() + 10
+        while not self._ready.wait(0.05):
+            if self._start_error is not None:  # e.g. the port is taken: say which
+                self._thread.join(1)
+                self.ctx.term()
+                raise self._start_error
+            if time.monotonic() > deadline:
+                raise RuntimeError("hub did not start within 10 s")
+
+    def _serve(self) -> None:
+        try:
+            self.serve_forever()
+        except Exception as exc:
+            if not self._ready.is_set():
+                self._start_error = exc
+                return
+            raise
 
     def alive(self) -> bool:
         """Is the serving thread running? (the process exits, for systemd, when not)"""
@@ -156,8 +193,11 @@ class HubServer:
             if self._thread.is_alive():
                 self._wake()
             self._thread.join(10)
+        if self._keys is not None:
+            self._keys.stop()
         if self._auth is not None:
             self._auth.stop()
+        self.watchdog.close()
         self.ctx.term()
 
     def _wake(self) -> None:
@@ -180,18 +220,44 @@ class HubServer:
         pub = self.ctx.socket(zmq.PUB)
         for s in (router, pub):
             s.linger = 0
-            s.setsockopt(zmq.HEARTBEAT_IVL, 1000)
-            s.setsockopt(zmq.HEARTBEAT_TIMEOUT, 3000)
+            # No ZMTP heartbeats on the hub's side: libzmq 4.3.5 aborts the whole process
+            # (`!_io_error`, stream_engine_base.cpp:310) when a heartbeat or a buffered
+            # PING makes an engine write after a peer vanished while its input was
+            # stopped. Dead peers are found by TCP keep-alive instead, and by the
+            # heartbeat TTL the devices themselves ask for (that path only closes).
+            tcp_keepalive(s)
             if curve:
                 assert self.options.curve_secret_key is not None
                 secure_server_socket(s, self.options.curve_secret_key)
         router.setsockopt(zmq.ROUTER_MANDATORY, 1)
-        router.setsockopt(zmq.MAXMSGSIZE, 4 * protocol.MAX_BODY_BYTES)
+        router.setsockopt(zmq.MAXMSGSIZE, limits.MAX_FRAME_BYTES)
+        # The input of an engine stops only when its pipe to the hub is full; a stopped
+        # engine whose peer goes away is the half-dead state behind that abort. With no
+        # receive limit it never stops: the hub reads everything at once and bounds each
+        # device's backlog itself (motcua.hub.limits), refusing the excess as `busy`.
+        router.setsockopt(zmq.RCVHWM, 0)
+        # Replies waiting for a device that does not read: few, since a snapshot can be
+        # large; beyond this they are dropped (a retry gets the stored answer).
+        router.setsockopt(zmq.SNDHWM, REPLY_HWM)
         pub.setsockopt(zmq.SNDHWM, 100_000)
-        router.bind(self.options.command_endpoint)
-        pub.bind(self.options.event_endpoint)
+        for sock, endpoint in ((router, self.options.command_endpoint),
+                               (pub, self.options.event_endpoint)):
+            try:
+                sock.bind(endpoint)
+            except zmq.ZMQError as exc:  # close first, or terminating the context hangs
+                router.close(0)
+                pub.close(0)
+                if self._auth is not None:
+                    self._auth.stop()
+                    self._auth = None
+                log.error("cannot bind %s: %s", endpoint, exc)
+                raise
         self.command_port = _port(router)
         self.event_port = _port(pub)
+        if self.options.curve_secret_key is not None and self.registry.keys_file is not None:
+            self._keys = KeyControl(self.ctx, self.registry, self.registry.keys_file.parent,
+                                    self._wake, self.options.curve_secret_key)
+            self._keys.start()
         if not curve:
             log.warning("hub running WITHOUT CURVE (open mode): devices are trusted by name")
         log.info("hub serving commands on %s, events on %s",
@@ -202,12 +268,11 @@ class HubServer:
     def serve_forever(self) -> None:
         router, pub = self._bind()
         self.router, self.pub = router, pub
-        # Reports can take a second for a year: they run on their own thread and come
-        # back through this pipe, so the queue never waits for a manager's export.
-        reports_in = self.ctx.socket(zmq.PULL)
-        reports_in.bind(f"inproc://reports-{id(self)}")
-        worker = threading.Thread(target=self._report_worker, name="hub-reports", daemon=True)
-        worker.start()
+        # Reports can take a second for a year: a worker process makes them on a
+        # read-only connection (docs/architecture.md, "Heavy reads"); the loop only
+        # forwards the request and the answer, so the queue never waits for them.
+        self.heavy = HeavyReads(self.ctx, self.store.url, self.centre)
+        reports_in = self.heavy.socket
         wake = self.ctx.socket(zmq.PULL)
         wake.bind(self._wake_endpoint)
         self._ready.set()
@@ -218,67 +283,99 @@ class HubServer:
         next_hb = next_tick = time.monotonic()
         try:
             while not self._stop.is_set():
+                self.watchdog.ping()  # from the loop itself: a hung loop stops pinging
+                if self._keys is not None:  # allow-list changes: in force before any turn
+                    pub = self.pub = self._keys.at_turn_boundary(pub, wake)
                 timeout = max(0.0, min(next_hb, next_tick) - time.monotonic())
-                ready = dict(poller.poll(int(timeout * 1000) + 1))
-                if router in ready:
+                ready = dict(poller.poll(0 if self.waiting else int(timeout * 1000) + 1))
+                if router in ready or self.waiting:
                     try:
                         self._turn(router, pub)
                     except Exception:  # the loop must outlive any one bad turn
                         log.exception("a hub turn failed; state reloaded from the database")
-                        self._load()
+                        self._reload()
                 if reports_in in ready:
-                    while True:
-                        try:
-                            identity, rid, ok, body = reports_in.recv_multipart(zmq.NOBLOCK)
-                        except zmq.Again:
-                            break
-                        self._send(router, identity, ok == b"1", rid.decode("ascii"),
-                                   protocol.loads_object(body, protocol.MAX_REPLY_BYTES))
+                    for identity, rid, ok, body in self.heavy.receive():
+                        self._send(router, identity, ok, rid, body)
                 t = time.monotonic()
                 if t >= next_tick:
                     next_tick = t + TICK_S
                     self._tick(pub)
-                if t >= next_hb:
+                    for identity, rid, ok, body in self.heavy.check():
+                        self._send(router, identity, ok, rid, body)
+                if t >= next_hb or self._hb_now:
                     next_hb = t + HEARTBEAT_S
-                    pub.send_multipart(protocol.encode_heartbeat(self.store.stream_id,
-                                                                 self.store.last_seq()))
+                    self._hb_now = False
+                    pub.send_multipart(protocol.encode_heartbeat(
+                        self.store.stream_id, self.store.last_seq(), self.health.to_dict()))
         finally:
-            self._report_jobs.put(None)
-            worker.join(5)
-            reports_in.close(0)
+            self.heavy.close()
             wake.close(0)
             router.close(0)
             pub.close(0)
 
     # -- one turn --------------------------------------------------------------------
-    def _drain(self, router: zmq.Socket[Any]) -> list[tuple[bytes, str | None, list[bytes]]]:
-        out: list[tuple[bytes, str | None, list[bytes]]] = []
-        while len(out) < MAX_BATCH:
+    def _read(self, router: zmq.Socket[Any]) -> None:
+        """Read what waits on the socket into the per-device queues (cheap, no parsing)."""
+        curve = self.options.curve_secret_key is not None
+        for _ in range(limits.READ_BUDGET):
             try:
                 frames = router.recv_multipart(zmq.NOBLOCK, copy=False)
             except zmq.Again:
                 break
             identity = frames[0].bytes
             user_id: str | None = None
-            if self.options.curve_secret_key is not None:
+            if curve:
                 try:
                     user_id = str(frames[0].get("User-Id"))
                 except zmq.ZMQError:
                     user_id = None
-            out.append((identity, user_id, [f.bytes for f in frames[1:]]))
-        return out
+            rest = [f.bytes for f in frames[1:]]
+            device = user_id or device_of(identity)
+            if not self.waiting.offer(device, (identity, user_id, rest)):
+                self.sender.send(router, identity, False, _request_id(rest), limits.busy_body())
+
+    def _drain(self, router: zmq.Socket[Any]) -> list[limits.Incoming]:
+        self._read(router)
+        return self.waiting.take(MAX_BATCH)
 
     def _actor(self, identity: bytes, user_id: str | None) -> Actor | None:
         if self.options.curve_secret_key is not None:
-            return None if user_id is None else self.registry.actor_for_device(user_id, curve=True)
+            # user_id is the connection's public key (ZAP): the role comes from the key.
+            return self.registry.actor_for_key(user_id, identity)
         try:
             name = identity.decode("ascii").split("#", 1)[0]
         except UnicodeDecodeError:
             return None
-        return self.registry.actor_for_device(name, curve=False)
+        return self.registry.actor_for_device(name)
+
+    def _reload(self) -> None:
+        """Back to what the database holds; if even reading fails, stay marked stale and
+        refuse until a later turn can read (never serve from a state that was not stored)."""
+        try:
+            self._load()
+        except Exception as exc:
+            self._stale = True
+            self._storage_failed(exc)
+
+    def _storage_failed(self, exc: BaseException) -> dict[str, Any]:
+        """Record a storage fault (if it is one) and return the refusal for the batch."""
+        kind = health.classify(exc)
+        if kind is None:
+            return _internal()
+        if self.health.fail(kind, str(exc).splitlines()[0][:200], self.now().isoformat()):
+            self._hb_now = True  # devices learn of it at once, not at the next heartbeat
+        return self.health.refusal()
 
     def _turn(self, router: zmq.Socket[Any], pub: zmq.Socket[Any]) -> None:
         batch = self._drain(router)
+        if self._stale:
+            self._reload()
+            if self._stale:
+                for identity, _user, frames in batch:
+                    self._send(router, identity, False, _request_id(frames),
+                               self.health.refusal())
+                return
         now = self.now()
         outgoing: list[tuple[bytes, bool, str, dict[str, Any]]] = []
         queries: list[tuple[bytes, Actor, protocol.Command]] = []
@@ -288,6 +385,7 @@ class HubServer:
         expired: list[str] = []
         seen: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {}
         waiters: list[tuple[bytes, tuple[str, str]]] = []
+        keys: dict[bytes, str | None] = {}
         broken = False
         for identity, user_id, frames in batch:
             rid = _request_id(frames)
@@ -295,11 +393,12 @@ class HubServer:
             if actor is None:
                 outgoing.append((identity, False, rid, _unauthorised()))
                 continue
+            keys[identity] = user_id
             self._presence[actor.device] = time.monotonic()
             try:
                 cmd = protocol.decode_command(frames)
             except protocol.ProtocolError as exc:
-                log.warning("bad message from %s: %s", actor.device, exc.en)
+                self._bad_input.warn(actor.device, f"bad message: {exc.en}")
                 outgoing.append((identity, False, rid, exc.to_body()))
                 continue
             if cmd.type in protocol.QUERY_TYPES:
@@ -328,6 +427,8 @@ class HubServer:
                 log.exception("command %s from %s failed", cmd.type, actor.device)
                 ok, body = False, _internal()
                 broken = True
+            if not ok and body.get("code") == "forbidden":
+                self.registry.refused_role(actor, user_id, cmd.type)
             seen[key] = (ok, body)
             new_replies.append((actor.device, cmd.request_id, ok, body))
             outgoing.append((identity, ok, cmd.request_id, body))
@@ -338,17 +439,22 @@ class HubServer:
         if new_events or new_replies:
             self._commit_and_publish(pub, new_events, new_replies, touched, expired, outgoing)
         if broken:
-            self._load()
+            self._reload()
         for identity, ok, rid, body in outgoing:
             self._send(router, identity, ok, rid, body)
         for identity, actor, cmd in queries:
             if cmd.type == "report.summary" and actor.role in ("manager", "admin"):
-                self._report_jobs.put((identity, cmd.request_id, cmd.body))
+                refused = self.heavy.submit(identity, cmd.request_id, cmd.body)
+                if refused is not None:
+                    r_identity, r_rid, r_ok, r_body = refused
+                    self._send(router, r_identity, r_ok, r_rid, r_body)
                 continue
             try:
                 ok, body = True, self._query(actor, cmd, now)
             except Refusal as r:
                 ok, body = False, r.to_body()
+                if r.code == "forbidden":
+                    self.registry.refused_role(actor, keys.get(identity), cmd.type)
             self._send(router, identity, ok, cmd.request_id, body)
 
     def _commit_and_publish(self, pub: zmq.Socket[Any], new_events: list[tuple[Event, str]],
@@ -358,29 +464,27 @@ class HubServer:
         tickets = self.engine.state.tickets
         facts = [fact_row(tickets[t]) for t in touched if t in tickets]
         try:
-            seqs = self.store.commit(new_events, new_replies, facts, expired)
-        except Exception:
-            log.exception("commit failed; nothing of this batch was acknowledged")
-            self._load()
-            outgoing[:] = [(i, False, r, _internal()) for i, _ok, r, _b in outgoing]
+            seqs = self.store.commit(new_events, new_replies, facts, expired,
+                                     created_at=self.now().isoformat())
+        except Exception as exc:
+            refusal = self._storage_failed(exc)
+            if refusal["code"] == "internal":
+                log.exception("commit failed; nothing of this batch was acknowledged")
+            self._reload()
+            outgoing[:] = [(i, False, r, refusal) for i, _ok, r, _b in outgoing]
             return
+        if self.health.recover():
+            self._hb_now = True
+        created = self.now().isoformat()
         for device, rid, ok, body in new_replies:
-            self._replies[(device, rid)] = StoredReply(ok, body)
+            self._replies[(device, rid)] = StoredReply(ok, body, created)
         for seq, (e, day) in zip(seqs, new_events, strict=True):
             pub.send_multipart(protocol.encode_event(e.type, self.store.stream_id, seq,
                                                      e.ts.isoformat(), day, e.body))
 
     def _send(self, router: zmq.Socket[Any], identity: bytes, ok: bool, rid: str,
               body: dict[str, Any]) -> None:
-        try:
-            # NOBLOCK: a device that stops reading fills its pipe; it loses its replies
-            # (a retry gets the stored one) instead of freezing the hub for everyone.
-            router.send_multipart([identity, *protocol.encode_reply(ok, rid, body)],
-                                  zmq.NOBLOCK)
-        except zmq.Again:
-            log.warning("device %r is not reading its replies; one dropped", identity[:32])
-        except zmq.ZMQError as exc:  # ROUTER_MANDATORY: the device has gone
-            log.warning("could not reply to %r: %s", identity[:32], exc)
+        self.sender.send(router, identity, ok, rid, body)
 
     def _silent_printers(self) -> list[Actor]:
         """Printers that were heard from and then fell silent while the hub thinks them fine.
@@ -398,8 +502,31 @@ class HubServer:
                 out.append(Actor(d.id, "printer", d.counter, d.kiosk))
         return out
 
+    def _probe_storage(self) -> None:
+        """A small real write: ends a storage fault as soon as the disk takes writes
+        again, and finds a full or read-only disk at start."""
+        try:
+            self.store.probe()
+        except Exception as exc:
+            self._storage_failed(exc)
+            return
+        if self.health.recover():
+            self._hb_now = True
+        if self._stale:
+            self._reload()
+
     def _tick(self, pub: zmq.Socket[Any]) -> None:
-        self.registry.reload_if_changed()
+        self.registry.on_tick()
+        if not self.health.ok or self._stale:
+            self._probe_storage()
+            if not self.health.ok:
+                return  # nothing can be stored: no printer marks, no day changes
+        if time.monotonic() >= self._next_prune:
+            self._next_prune = time.monotonic() + PRUNE_EVERY_S
+            try:
+                self.prune()
+            except Exception as exc:
+                self._storage_failed(exc)
         for printer in self._silent_printers():
             log.warning("printer %s silent: marked offline", printer.device)
             out = self.engine.handle(printer, "device.status", {
@@ -420,36 +547,12 @@ class HubServer:
             evs = [(e, e.body["day"]) for e in outcome.events]
             self._commit_and_publish(pub, evs, [], {}, expired, [])
 
-    def _report_worker(self) -> None:
-        out = self.ctx.socket(zmq.PUSH)
-        out.connect(f"inproc://reports-{id(self)}")
-        try:
-            while (job := self._report_jobs.get()) is not None:
-                identity, rid, body = job
-                try:
-                    from motcua.reports.figures import (  # loaded on first use
-                        REPORT_COLUMNS,
-                        summary_rows,
-                    )
-
-                    start, end = body.get("date_from"), body.get("date_to")
-                    rows = self.store.fact_tuples(REPORT_COLUMNS, start, end)
-                    result: dict[str, Any] = summary_rows(self.centre, rows, date_from=start,
-                                                          date_to=end)
-                    ok = True
-                except Exception:
-                    log.exception("report failed")
-                    ok, result = False, _internal()
-                out.send_multipart([identity, rid.encode("ascii"), b"1" if ok else b"0",
-                                    protocol.dumps(result)])
-        finally:
-            out.close(0)
-
     # -- queries ---------------------------------------------------------------------
     def _query(self, actor: Actor, cmd: protocol.Command, now: datetime) -> dict[str, Any]:
         if cmd.type == "ping":
             return {"hub_now": now.isoformat(), "seq": self.store.last_seq(),
-                    "stream_id": self.store.stream_id, "device": actor.device, "role": actor.role}
+                    "stream_id": self.store.stream_id, "device": actor.device, "role": actor.role,
+                    "health": self.health.to_dict()}
         if cmd.type == "snapshot":
             return self.snapshot(actor, staff=bool(cmd.body.get("staff")))
         if cmd.type == "counter.waiting":
@@ -458,7 +561,7 @@ class HubServer:
             c = self.engine.counter_for(actor, cmd.body)
             limit = int(cmd.body.get("limit", 50))
             order = policy.ordered_waiting(self.centre, self.engine.state, c, limit)
-            return {"counter": c.number, "waiting": [
+            return {"counter": counter_view(self.engine, c.number), "waiting": [
                 {"ticket": ticket_public(ch.ticket, now), "reason_vi": ch.reason_vi,
                  "reason_en": ch.reason_en} for ch in order]}
         if cmd.type == "printer.pending":
@@ -481,7 +584,7 @@ class HubServer:
             "centre": self._centre_dict(with_staff),
             "state": state_to_dict(s),
             "waiting": {f.code: s.waiting_count(f.code) for f in self.centre.fields},
-            "online": online, "you": {"device": actor.device, "role": actor.role,
+            "online": online, "health": self.health.to_dict(), "you": {"device": actor.device, "role": actor.role,
                                       "counter": actor.counter, "kiosk": actor.kiosk},
         }
 
@@ -493,9 +596,19 @@ class HubServer:
                 self.centre, include_staff=with_staff)
         return cached
 
-    def prune(self, keep: timedelta = timedelta(days=2)) -> None:
-        cutoff = (datetime.now().astimezone() - keep).isoformat()
-        self.store.prune_replies(cutoff)
+    def prune(self, keep: timedelta | None = None) -> int:
+        """Forget stored replies older than the idempotency window (database and memory).
+
+        A retry of a request older than the window is treated as a new request; devices
+        retry within seconds, and the window (REPLY_WINDOW) covers the business day and
+        the next one, so a device that was off overnight still gets its first answer.
+        """
+        cutoff = (local(self.centre, self.clock()) - (keep or self.reply_window)).isoformat()
+        gone = self.store.prune_replies(cutoff)
+        self._replies = {k: v for k, v in self._replies.items() if v.created_at >= cutoff}
+        if gone:
+            log.info("pruned %d stored replies older than %s", gone, cutoff)
+        return gone
 
 
 def _port(sock: zmq.Socket[Any]) -> int:

@@ -2,11 +2,10 @@
 
     motcua kiosk [--hub HOST] [--command-port N] [--event-port N] [--keys DIR]
                  [--device kiosk-1] [--portrait | --landscape] [--windowed]
-                 [--lang vi|en] [--screenshot-dir DIR]
+                 [--lang vi|en]
 
 Full screen by default, laid out for the screen's shape unless ``--portrait`` or
-``--landscape`` says otherwise. ``--screenshot-dir`` saves a picture of every screen
-in both orientations once the hub's snapshot has arrived, then keeps running.
+``--landscape`` says otherwise. Pictures of every screen: ``motcua demo --screens kiosk``.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from pathlib import Path
 
 from motcua.qt.app import (
     client_parser,
@@ -41,18 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="chạy trong cửa sổ thay vì toàn màn hình / run in a window")
     p.add_argument("--lang", choices=("vi", "en"), default="vi",
                    help="ngôn ngữ mặc định / default language (vi)")
-    p.add_argument("--screenshot-dir", type=Path, default=None,
-                   help="lưu ảnh mọi màn hình vào đây / save screenshots of every screen here")
     return p
 
 
 def main(argv: list[str]) -> int:
     """Run the kiosk until the window closes or the process is interrupted."""
     args = build_parser().parse_args(argv)
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from motcua.demo.kiosk_tour import save_screenshots
     from motcua.kiosk.window import KioskWindow
     from motcua.link.args import endpoints_from
     from motcua.qt.link import QtHubLink
@@ -72,18 +66,6 @@ def main(argv: list[str]) -> int:
     window = KioskWindow(link, orientation=orientation, lang=args.lang)
     link.start()
     show_window(window, windowed=args.windowed)
-    if args.screenshot_dir is not None:
-        out: Path = args.screenshot_dir
-
-        def shoot() -> None:
-            if window.ctx.view is None:
-                QTimer.singleShot(500, shoot)
-                return
-            paths = save_screenshots(window, out)
-            print(f"Đã lưu {len(paths)} ảnh / saved {len(paths)} screenshots in {out}",
-                  flush=True)
-
-        QTimer.singleShot(500, shoot)
     log.info("kiosk %s: hub %s", args.device, args.hub)
     return run_until_stopped(app, window, link)
 

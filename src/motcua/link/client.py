@@ -225,6 +225,10 @@ class CentreView:
     online: list[str] = field(default_factory=list)
     you: dict[str, Any] = field(default_factory=dict)
     hub_now: str = ""
+    health: dict[str, Any] = field(default_factory=lambda: {"storage": "ok"})
+    """The hub's own health from snapshots and heartbeats: ``storage`` is ``ok``, or
+    ``full`` / ``unavailable`` with ``message_vi`` / ``message_en`` (tickets are not
+    issued meanwhile; devices show it)."""
     open_all_hours: bool = False
     """The hub takes tickets at any hour (a demo or a drill): devices show no "closed"."""
     received_at: float = field(default_factory=time.monotonic)
@@ -232,6 +236,10 @@ class CentreView:
 
     def waiting(self, field_code: str) -> int:
         return self.state.waiting_count(field_code)
+
+    @property
+    def storage_fault(self) -> bool:
+        return str(self.health.get("storage", "ok")) != "ok"
 
     def hub_time(self) -> datetime | None:
         """The hub's clock now, from the snapshot's ``hub_now`` plus the time since it came.
@@ -252,7 +260,8 @@ def view_from_snapshot(snap: dict[str, Any]) -> CentreView:
     return CentreView(centre_from_dict(snap["centre"]), state_from_dict(snap["state"]),
                       int(snap["seq"]), str(snap["stream_id"]), list(snap.get("online", [])),
                       dict(snap.get("you", {})), str(snap.get("hub_now", "")),
-                      bool(snap.get("open_all_hours", False)))
+                      dict(snap.get("health") or {"storage": "ok"}),
+                      open_all_hours=bool(snap.get("open_all_hours", False)))
 
 
 class EventFollower:
@@ -279,6 +288,8 @@ class EventFollower:
         self.on_connection = on_connection
         self.on_batch = on_batch
         self.on_refused = on_refused
+        self.on_health: Callable[[CentreView], None] | None = None
+        """Called when the hub's own health changes (a full disk and its recovery)."""
         self.refused = False
         """True while the hub refuses this device (not enrolled, or revoked)."""
         self._retry_refused_at = 0.0
@@ -324,6 +335,13 @@ class EventFollower:
                         else "authorised again")
             if self.on_refused is not None:
                 self.on_refused(refused)
+
+    def _ask_if_refused(self) -> None:
+        try:
+            self.client.request("ping", {}, timeout=0.5, retries=0)
+        except HubError as exc:
+            if exc.code == "not_authorised":
+                self._set_refused(True)
 
     def _snapshot(self) -> bool:
         if time.monotonic() < self._retry_refused_at:
@@ -375,6 +393,11 @@ class EventFollower:
                 if time.monotonic() - last_heard > self.lost_after:
                     self._set_connected(False)
                     need_snapshot = True
+                    if time.monotonic() - last_ping > PRESENCE_PING_S:
+                        # Silence may mean our key was revoked (the hub dropped every
+                        # subscriber and refuses ours): ask, so the device can say so.
+                        last_ping = time.monotonic()
+                        self._ask_if_refused()
                     continue
                 if need_snapshot:
                     # Subscribed first, snapshot second: events that raced the snapshot
@@ -417,6 +440,11 @@ class EventFollower:
                 log.warning("%s: hub stream changed; taking a new snapshot", self.device)
                 return True
             if m.type == "hb":
+                health = dict(m.data) or {"storage": "ok"}
+                if health != view.health:
+                    view.health = health
+                    if self.on_health is not None:
+                        self.on_health(view)
                 if m.seq > view.seq:
                     return True  # we missed the newest event(s)
                 continue

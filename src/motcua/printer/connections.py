@@ -23,13 +23,13 @@ import select
 import socket
 import stat
 import termios
-from abc import ABC, abstractmethod
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs
 
 import serial
+
+from motcua.printer.link import PrinterLink, PrinterLinkError
 
 __all__ = [
     "FileLink",
@@ -42,42 +42,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-
-class PrinterLinkError(OSError):
-    """The link to the printer failed; the message is Vietnamese / English."""
-
-
-class PrinterLink(ABC):
-    """Bytes to and from one printer."""
-
-    description: str = "printer"
-    """Human-readable name for logs, e.g. "serial /dev/ttyUSB0 9600 RTS/CTS"."""
-    can_read: bool = True
-    """False for write-only links (files, spools): status cannot be asked."""
-
-    @abstractmethod
-    def write(self, data: bytes) -> None:
-        """Send all of ``data``; raise :class:`PrinterLinkError` if it cannot be sent."""
-
-    @abstractmethod
-    def read(self, size: int = 1, timeout: float = 0.3) -> bytes:
-        """Return up to ``size`` bytes, waiting at most ``timeout`` s; b"" if none came."""
-
-    def discard_input(self) -> None:
-        """Drop bytes that arrived unasked (late status answers, automatic status)."""
-        while self.read(256, 0.0):
-            pass
-
-    def close(self) -> None:  # noqa: B027  (optional hook: most links hold a device)
-        """Release the device."""
-
-    def __enter__(self) -> PrinterLink:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
 
 
 class SerialLink(PrinterLink):

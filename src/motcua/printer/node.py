@@ -49,7 +49,7 @@ from motcua.printer.driver import PrintResult, TicketPrinter
 from motcua.printer.status import PrinterStatus
 from motcua.printer.ticket import TicketPrint
 
-__all__ = ["PrintJob", "PrinterNode", "node_main", "ticket_print", "wire_status"]
+__all__ = ["PrintJob", "PrinterNode", "ticket_print", "wire_status"]
 
 log = logging.getLogger(__name__)
 
@@ -472,10 +472,3 @@ class PrinterNode:
                                                                  reprint=again))
             if not self._print(job):
                 break  # the printer failed again: the rest waits for its recovery
-
-
-def node_main(argv: list[str], stop: threading.Event | None = None) -> int:
-    """``motcua printer node ...`` (see :mod:`motcua.printer.node_cli`)."""
-    from motcua.printer.node_cli import main
-
-    return main(argv, stop)

@@ -29,7 +29,7 @@ from PIL import Image
 
 from motcua.core.text import fold, nfc
 from motcua.printer.codepages import decode_bytes
-from motcua.printer.connections import PrinterLink
+from motcua.printer.link import PrinterLink
 from motcua.printer.paper import FONT_A_HEIGHT, Paper, Run, qr_image, text_image
 from motcua.printer.parse import Command, Parser
 from motcua.printer.profile import PrinterProfile, code_tables, get_profile

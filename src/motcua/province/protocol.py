@@ -7,20 +7,24 @@ Frames (see docs/sync.md for examples)::
 
 Everything a hub sends is checked here before it reaches the database, so a bad
 batch is refused with a reason in words (Vietnamese / English) instead of raising
-deep inside a transaction.
+deep inside a transaction. The batch's shape is the typed model
+:class:`motcua.core.wire.sync.SyncBatch`; this module adds what a type cannot say.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import msgspec
+
 from motcua.core.text import nfc
+from motcua.core.wire.errors import explain
+from motcua.core.wire.sync import MAX_EVENTS, SyncBatch
 
 __all__ = [
     "MAX_EVENTS",
@@ -34,14 +38,12 @@ __all__ = [
 
 PROTOCOL = b"MCS1"
 BATCH = b"BATCH"
-MAX_EVENTS = 5000
-"""Largest batch accepted; the hub sends 500 by default."""
 MAX_BATCH_ID = 128
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _MIN_DAY = date(2000, 1, 1)
 _MAX_DAY = date(2099, 12, 31)
-# One encoder for every body: json.dumps with options builds a new one per call.
-_BODY_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_DECODER = msgspec.json.Decoder(SyncBatch)
+_ENCODER = msgspec.json.Encoder()
 # Event types repeat endlessly; remember the checked ones (bounded).
 _TYPES: dict[str, str] = {}
 # An escaped NUL in JSON text: an odd number of backslashes before u0000.
@@ -80,12 +82,6 @@ class Batch:
     events: list[EventRow]
 
 
-def _int(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ProtocolError("bad_field", f"{what} phải là số nguyên / {what} must be an integer")
-    return value
-
-
 def _storable(text: str) -> bool:
     """PostgreSQL text and jsonb take neither NUL nor lone surrogates."""
     if "\x00" in text or ("\\u0000" in text and _JSON_NUL.search(text)):
@@ -97,26 +93,23 @@ def _storable(text: str) -> bool:
     return True
 
 
-def _text(value: Any, what: str, limit: int = 200) -> str:
-    if (not isinstance(value, str) or not value.strip() or len(value) > limit
-            or not _storable(value)):
+def _text(value: str, what: str) -> str:
+    if not value.strip() or not _storable(value):
         raise ProtocolError(
             "bad_field", f"{what} phải là chuỗi không rỗng / {what} must be a non-empty string")
     return nfc(value.strip())
 
 
-def _event_type(value: Any, where: str) -> str:
-    known = _TYPES.get(value) if isinstance(value, str) else None
+def _event_type(value: str, where: str) -> str:
+    known = _TYPES.get(value)
     if known is None:
-        known = _text(value, f"{where} type", limit=64)
+        known = _text(value, f"{where} type")
         if len(_TYPES) < 1000:
             _TYPES[value] = known
     return known
 
 
-def _timestamp(value: Any, what: str) -> str:
-    if not isinstance(value, str):
-        raise ProtocolError("bad_event", f"{what}: thời điểm không hợp lệ / invalid timestamp")
+def _timestamp(value: str, what: str) -> str:
     try:
         ts = datetime.fromisoformat(value)
     except ValueError:
@@ -128,47 +121,38 @@ def _timestamp(value: Any, what: str) -> str:
     return ts.isoformat()
 
 
-def _day(value: Any, what: str) -> date:
-    try:
-        day = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
-    except ValueError:
-        day = None
-    if day is None or not _MIN_DAY <= day <= _MAX_DAY:
-        raise ProtocolError(
-            "bad_event", f"{what}: ngày làm việc không hợp lệ / invalid business day {value!r}")
-    return day
+def _refusal(exc: msgspec.ValidationError) -> ProtocolError:
+    """A model's complaint as the province's codes: what is wrong where, in vi / en."""
+    err = explain(exc, "the batch", what_vi="lô")
+    key = str(err.details.get("key", ""))
+    if key == "events" and "at most" in err.en:
+        code = "too_large"
+    elif key.startswith("events[") and not key.endswith(".type"):
+        code = "bad_event"
+    elif not key:
+        code = "bad_json"
+    else:
+        code = "bad_field"
+    return ProtocolError(code, f"{err.vi} / {err.en}")
 
 
 def parse_batch(payload: bytes) -> Batch:
     """Check a BATCH's JSON; raise :class:`ProtocolError` saying what is wrong.
 
-    A batch must hold at least one event, at most :data:`MAX_EVENTS`, with sequences
-    exactly ``first_seq``, ``first_seq + 1``, ... ``last_seq`` (the hub's outbox has no
-    holes, so a hole in a batch means a lost event and must not be papered over).
+    The shape and types are the :class:`~motcua.core.wire.sync.SyncBatch` model's; on top,
+    a batch must hold sequences exactly ``first_seq``, ``first_seq + 1``, ... ``last_seq``
+    (the hub's outbox has no holes, so a hole in a batch means a lost event and must not
+    be papered over), business days in range and text PostgreSQL can store.
     """
     try:
-        raw = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raw = _DECODER.decode(payload)
+    except msgspec.ValidationError as exc:
+        raise _refusal(exc) from None
+    except (msgspec.DecodeError, RecursionError) as exc:
         raise ProtocolError("bad_json", f"JSON không đọc được / unreadable JSON: {exc}") from None
-    if not isinstance(raw, dict):
-        raise ProtocolError("bad_json", "lô phải là đối tượng JSON / batch must be a JSON object")
-    site = _text(raw.get("site"), "site")
-    try:
-        stream_id = str(uuid.UUID(str(raw.get("stream_id"))))
-    except ValueError:
-        raise ProtocolError(
-            "bad_field", "stream_id phải là UUID / stream_id must be a UUID") from None
-    first = _int(raw.get("first_seq"), "first_seq")
-    last = _int(raw.get("last_seq"), "last_seq")
-    hub_now = raw.get("hub_now")
-    hub_now = _timestamp(hub_now, "hub_now") if hub_now is not None else None
-    events = raw.get("events")
-    if not isinstance(events, list) or not events:
-        raise ProtocolError("bad_field", "lô không có sự kiện / batch has no events")
-    if len(events) > MAX_EVENTS:
-        raise ProtocolError(
-            "too_large", f"lô quá lớn (tối đa {MAX_EVENTS}) / batch too large "
-            f"({len(events)} > {MAX_EVENTS} events)")
+    site = _text(raw.site, "site")
+    first, last, events = raw.first_seq, raw.last_seq, raw.events
+    hub_now = _timestamp(raw.hub_now, "hub_now") if raw.hub_now is not None else None
     if first < 1 or last - first + 1 != len(events):
         raise ProtocolError(
             "not_contiguous", f"lô phải chứa đúng các số {first}..{last} / batch must hold "
@@ -176,32 +160,24 @@ def parse_batch(payload: bytes) -> Batch:
     rows: list[EventRow] = []
     expected = first
     for ev in events:
-        if not isinstance(ev, dict):
-            raise ProtocolError("bad_event", "sự kiện phải là đối tượng / event must be an object")
-        seq = _int(ev.get("seq"), "seq")
-        if seq != expected:
+        if ev.seq != expected:
             raise ProtocolError(
                 "not_contiguous", f"thiếu hoặc lặp số {expected} / expected seq {expected}, "
-                f"got {seq}")
-        where = f"seq {seq}"
-        body = ev.get("body")
-        if not isinstance(body, dict):
-            raise ProtocolError(
-                "bad_event", f"{where}: body phải là đối tượng / body must be a JSON object")
-        text = nfc(_BODY_JSON.encode(body))
+                f"got {ev.seq}")
+        where = f"seq {ev.seq}"
+        text = nfc(_ENCODER.encode(ev.body).decode("utf-8"))
         if not _storable(text):
             raise ProtocolError(
                 "bad_event", f"{where}: body chứa ký tự không lưu được / body holds NUL or a "
                 "lone surrogate")
-        rows.append(EventRow(
-            seq=seq,
-            type=_event_type(ev.get("type"), where),
-            ts=_timestamp(ev.get("ts"), where),
-            day=_day(ev.get("day"), where),
-            body=text,
-        ))
+        if not _MIN_DAY <= ev.day <= _MAX_DAY:
+            raise ProtocolError(
+                "bad_event", f"{where}: ngày làm việc không hợp lệ / invalid business day "
+                f"{ev.day:%d/%m/%Y}")
+        rows.append(EventRow(seq=ev.seq, type=_event_type(ev.type, where),
+                             ts=_timestamp(ev.ts, where), day=ev.day, body=text))
         expected += 1
-    return Batch(site, stream_id, first, last, hub_now, rows)
+    return Batch(site, str(raw.stream_id), first, last, hub_now, rows)
 
 
 def reply(kind: bytes, batch_id: bytes, body: dict[str, Any]) -> list[bytes]:

@@ -9,8 +9,8 @@ boxes of buttons on a serial line; what they share lives here (wire format: docs
 - :class:`Debouncer` makes a held button count once.
 - :class:`SerialDevice` owns the port on a reader thread, calls back once per press, reports
   connected / disconnected and re-opens the port by itself after an unplug.
-- :class:`VirtualSerialLink` (now in :mod:`motcua.serialio.virtual`, re-exported here) is a pty
-  at a stable path that can vanish and come back; the virtual twins write real frames into it.
+- The virtual twin of the port, a pty at a stable path that can vanish and come back,
+  is :class:`motcua.serialio.virtual.VirtualSerialLink` (it writes real frames).
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ from typing import Any, Literal, Protocol
 
 import serial
 
-from motcua.serialio.virtual import VirtualSerialLink
-
 __all__ = [
     "ETX",
     "STX",
@@ -42,7 +40,6 @@ __all__ = [
     "MCFrameDecoder",
     "SerialDevice",
     "SingleByteDecoder",
-    "VirtualSerialLink",
     "backoff_delays",
     "encode_mc_frame",
     "mc_checksum",

@@ -60,7 +60,7 @@ from motcua.simulate.model import (
     transfer_target,
 )
 
-__all__ = ["ControlledClock", "DaySimulation", "SimReport", "SimulationStopped", "main",
+__all__ = ["ControlledClock", "DaySimulation", "SimReport", "SimulationStopped",
            "run_day", "run_day_realtime"]
 log = logging.getLogger(__name__)
 FINAL = frozenset({"done", "no_show", "cancelled"})
@@ -455,10 +455,3 @@ def run_day_realtime(endpoints: Endpoints, centre: Centre, *, speed: float = 60.
         return None
     log.info("simulated day done:\n%s", report.table())
     return report
-
-
-def main(argv: list[str]) -> int:
-    """``motcua simulate`` (the command line lives in hub/simulate_cli.py)."""
-    from motcua.simulate.cli import main as cli_main
-
-    return cli_main(argv)

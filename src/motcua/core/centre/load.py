@@ -53,7 +53,8 @@ from motcua.core.centre.parse import (
 )
 from motcua.core.centre.parse_days import parse_calendar
 from motcua.core.centre.parse_ops import parse_pause_reasons
-from motcua.core.centre.snapshot import centre_from_dict, centre_to_dict
+from motcua.core.centre.schema import CentreFile, CentreInline, FieldsFile, check_shape
+from motcua.core.centre.snapshot import SNAPSHOT_SOURCE, centre_to_dict
 from motcua.core.text import nfc
 
 __all__ = [
@@ -71,16 +72,9 @@ _Z85: Final = (
 
 # ------------------------------------------------------------------ the centre file
 
-_ROOT_KEYS: Final = (
-    "id", "name_vi", "place_vi", "name_en", "slogan_vi", "timezone", "number_format",
-    "fields_file", "fields", "counters", "priority_categories", "hours", "rating_scale",
-    "rating_window_seconds", "policy", "announcement", "officers", "devices", "notice_vi",
-    "kiosk_idle_seconds", "extra", "calendar", "pause_reasons",
-)
-
 
 def _parse_announcement(root: _Table) -> Announcement:
-    t = root.table("announcement", ("template_vi", "repeats", "digits", "south", "chime"))
+    t = root.table("announcement")
     default = Announcement()
     template = t.text("template_vi", default.template_vi)
     try:
@@ -123,8 +117,7 @@ def _check_public_key(t: _Table, key: str) -> None:
 
 
 def _parse_devices(root: _Table, counters: tuple[Counter, ...]) -> tuple[Device, ...]:
-    tables = root.tables("devices", ("id", "role", "counter", "kiosk", "public_key"),
-                         required=False)
+    tables = root.tables("devices")
     roles = get_args(Role)
     numbers = [c.number for c in counters]
     devices = []
@@ -183,8 +176,10 @@ def _parse_centre_fields(root: _Table, fields_data: Mapping[str, Any] | None,
     if "fields" in root.data:
         root.fail("fields", "lĩnh vực được khai hai nơi (fields và fields_file)",
                   "fields given twice (inline and in fields_file)")
-    froot = _Table(_nfc_tree(fields_data), fields_source or "<fields>", "", ("meta", "fields"))
-    meta = froot.table("meta", ("schema", "language", "note_vi", "note_en", "as_of"))
+    tree = _nfc_tree(fields_data)
+    check_shape(tree, FieldsFile, fields_source or "<fields>")
+    froot = _Table(tree, fields_source or "<fields>", "")
+    meta = froot.table("meta")
     if meta.integer("schema", 1) != 1:
         meta.fail("schema", "phiên bản lược đồ không được hỗ trợ (cần 1)",
                   "unsupported schema version (expected 1)")
@@ -214,7 +209,7 @@ def _parse_identity(root: _Table, fields: tuple[Field, ...]) -> tuple[str, str, 
 
 
 def _parse_priority(root: _Table) -> tuple[PriorityCategory, ...]:
-    tables = root.tables("priority_categories", ("code", "vi", "en"), required=False)
+    tables = root.tables("priority_categories")
     categories = []
     for t in tables:
         code = t.text("code")
@@ -228,7 +223,7 @@ def _parse_priority(root: _Table) -> tuple[PriorityCategory, ...]:
 
 
 def _parse_policy(root: _Table) -> CallPolicy:
-    t = root.table("policy", ("name", "interleave_normal", "ageing_bonus_minutes"))
+    t = root.table("policy")
     default = CallPolicy()
     name = t.text("name", default.name)
     if name not in get_args(PolicyName):
@@ -237,13 +232,12 @@ def _parse_policy(root: _Table) -> CallPolicy:
     return CallPolicy(
         name=cast(PolicyName, name),
         interleave_normal=t.integer("interleave_normal", default.interleave_normal),
-        ageing_bonus_minutes=t.number("ageing_bonus_minutes", default.ageing_bonus_minutes,
-                                      positive=False),
+        ageing_bonus_minutes=t.number("ageing_bonus_minutes", default.ageing_bonus_minutes),
     )
 
 
 def _parse_officers(root: _Table, *, names_required: bool) -> tuple[Officer, ...]:
-    tables = root.tables("officers", ("id", "name"), required=False)
+    tables = root.tables("officers")
     officers = []
     for t in tables:
         officer_id = t.text("id")
@@ -257,7 +251,7 @@ def _parse_officers(root: _Table, *, names_required: bool) -> tuple[Officer, ...
 
 
 def _parse_extra(root: _Table) -> dict[str, str]:
-    t = root.table("extra", None)  # free-form keys, text values
+    t = root.table("extra")  # free-form keys, text values
     for name, value in t.data.items():
         if not isinstance(value, str):
             t.wrong_type(name, value, _STR)
@@ -267,7 +261,11 @@ def _parse_extra(root: _Table) -> dict[str, str]:
 def build_centre(data: Mapping[str, Any], source: str, fields_data: Mapping[str, Any] | None,
                  fields_source: str, *, snapshot: bool) -> Centre:
     """Validate a centre tree into a Centre (``snapshot``: officer names may be missing)."""
-    root = _Table(_nfc_tree(data), source, "", _ROOT_KEYS)
+    tree = _nfc_tree(data)
+    # Fields inline (a snapshot, or a file without fields_file): then they come first.
+    inline = fields_data is None and not tree.get("fields_file")
+    check_shape(tree, CentreInline if inline else CentreFile, source)
+    root = _Table(tree, source, "")
     root.text("fields_file", "")  # read by load_centre; only type-checked here
     fields = _parse_centre_fields(root, fields_data, fields_source)
     centre_id, timezone, number_format = _parse_identity(root, fields)
@@ -286,6 +284,14 @@ def build_centre(data: Mapping[str, Any], source: str, fields_data: Mapping[str,
         kiosk_idle_seconds=root.number("kiosk_idle_seconds", 20.0), extra=_parse_extra(root),
         calendar=parse_calendar(root), pause_reasons=parse_pause_reasons(root),
     )
+
+
+def centre_from_dict(d: Mapping[str, Any]) -> Centre:
+    """Rebuild a Centre from :func:`centre_to_dict` output, validating it like a file.
+
+    Missing officer names and device keys (left out of the snapshot) become ``""``.
+    """
+    return build_centre(d, SNAPSHOT_SOURCE, None, "", snapshot=True)
 
 
 def parse_centre(data: Mapping[str, Any], *, source: str,

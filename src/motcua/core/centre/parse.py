@@ -1,15 +1,15 @@
 """Reading helpers for :mod:`motcua.core.centre.load` and the parsers of its list-shaped sections.
 
 :class:`ConfigError` (the one error type of configuration loading) and :class:`_Table`
-(typed getters that name the file and dotted key of a bad value) are used by every
-section parser. The sections read here are the fields with their procedures, the
+(getters with defaults, and failures that name the file and dotted key) are used by every
+section parser. The shape of each table (types, keys, ranges) is checked before, by the
+models of :mod:`motcua.core.centre.schema`; these parsers check what a type cannot say. The sections read here are the fields with their procedures, the
 counters, the opening hours and the rating scale; :mod:`motcua.core.centre.load` reads the rest
 of the centre file and assembles the :class:`~motcua.core.centre.model.Centre`.
 """
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import json
 import logging
@@ -53,10 +53,6 @@ _MAX_CAP: Final = 999  # both number formats print three digits per field and da
 
 _STR: Final = ("chuỗi ký tự", "a string")
 _INT: Final = ("số nguyên", "an integer")
-_NUM: Final = ("số", "a number")
-_BOOL: Final = ("true hoặc false", "true or false")
-_TABLE: Final = ("bảng", "a table")
-_LIST: Final = ("danh sách", "a list")
 
 
 class ConfigError(ValueError):
@@ -95,6 +91,8 @@ def _kind(value: Any) -> tuple[str, str]:
     """What a TOML value is, in words (for 'expected X, got Y')."""
     if isinstance(value, bool):
         return "giá trị đúng/sai", "a boolean"
+    if value is None:
+        return "null", "null"
     for types, words in (
         (int, ("số nguyên", "an integer")),
         (float, ("số thực", "a decimal number")),
@@ -119,23 +117,16 @@ def _nfc_tree(value: Any) -> Any:
 
 
 class _Table:
-    """One TOML table being read: typed getters that raise :class:`ConfigError` with the path.
+    """One table of a centre file, its shape already checked by :mod:`.schema`: getters
+    that apply defaults, and :meth:`fail` naming the file and dotted key of a problem.
 
-    Unknown keys are checked when the table is opened, before any value, so a typo is
-    reported as "unknown key (did you mean ...)" rather than as the missing key it hides.
+    Types, unknown keys, required keys and number ranges are the models' job; what is
+    left here are keys whose need depends on other keys (a printer's ``kiosk``, an
+    officer's ``name`` outside snapshots) and the checks a type cannot make.
     """
 
-    def __init__(
-        self, data: Mapping[str, Any], file: str, path: str, known: Iterable[str] | None
-    ) -> None:
+    def __init__(self, data: Mapping[str, Any], file: str, path: str) -> None:
         self.data, self.file, self.path = data, file, path
-        self.known = tuple(data if known is None else known)  # None: free-form keys
-        for name in data:
-            if name not in self.known:
-                hint = difflib.get_close_matches(name, self.known, n=1)
-                vi_hint = f' (có phải "{hint[0]}"?)' if hint else ""
-                en_hint = f' (did you mean "{hint[0]}"?)' if hint else ""
-                self.fail(name, f'khóa lạ "{name}"{vi_hint}', f'unknown key "{name}"{en_hint}')
 
     def key(self, name: str | int) -> str:
         if isinstance(name, int):
@@ -155,95 +146,47 @@ class _Table:
         )
 
     def _raw(self, name: str, required: bool, expected: tuple[str, str]) -> Any:
-        assert name in self.known, name  # a programming slip, not a user error
-        if name in self.data:
-            return self.data[name]
-        if required:
+        value = self.data.get(name)
+        if value is None and required:
             self.fail(
                 name,
                 f"thiếu khóa bắt buộc ({expected[0]})",
                 f"missing required key ({expected[1]})",
             )
-        return None
+        return value
 
     def text(self, name: str, default: str | None = None) -> str:
         value = self._raw(name, default is None, _STR)
         if value is None:
             return cast(str, default)
-        if not isinstance(value, str):
-            self.wrong_type(name, value, _STR)
         if default is None and not value.strip():
             self.fail(name, "không được để trống", "must not be empty")
-        return value
+        return cast(str, value)
 
-    def integer(self, name: str, default: int | None = None, *, low: int = 1) -> int:
+    def integer(self, name: str, default: int | None = None) -> int:
         value = self._raw(name, default is None, _INT)
-        if value is None:
-            return cast(int, default)
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.wrong_type(name, value, _INT)
-        if value < low:
-            self.fail(name, f"phải từ {low} trở lên, có {value}",
-                      f"must be {low} or more, got {value}")
-        return value
+        return cast(int, default) if value is None else int(value)
 
-    def number(self, name: str, default: float | None = None, *, positive: bool = True) -> float:
-        value = self._raw(name, default is None, _NUM)
-        if value is None:
-            return cast(float, default)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.wrong_type(name, value, _NUM)
-        if value < 0 or (positive and value == 0):
-            words = ("lớn hơn 0", "greater than 0") if positive else ("từ 0 trở lên", "0 or more")
-            self.fail(name, f"phải {words[0]}, có {value}", f"must be {words[1]}, got {value}")
-        return float(value)
+    def number(self, name: str, default: float | None = None) -> float:
+        value = self.data.get(name)
+        return cast(float, default) if value is None else float(value)
 
     def flag(self, name: str, default: bool) -> bool:
-        value = self._raw(name, False, _BOOL)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            self.wrong_type(name, value, _BOOL)
-        return value
+        value = self.data.get(name)
+        return default if value is None else bool(value)
 
     def texts(self, name: str) -> list[str]:
-        """A required, non-empty list of strings."""
-        value = self._raw(name, True, _LIST)
-        if not isinstance(value, list):
-            self.wrong_type(name, value, ("danh sách chuỗi", "a list of strings"))
-        if not value:
-            self.fail(name, "danh sách không được rỗng", "the list must not be empty")
-        for i, item in enumerate(value, 1):
-            if not isinstance(item, str):
-                _Table({}, self.file, self.key(name), ()).wrong_type(i, item, _STR)
-        return value
+        return list(self.data.get(name) or [])
 
-    def table(self, name: str, known: Iterable[str] | None) -> _Table:
+    def table(self, name: str) -> _Table:
         """A sub-table; a missing one reads as empty (all its keys take their defaults)."""
-        value = self._raw(name, False, _TABLE)
-        if value is None:
-            value = {}
-        if not isinstance(value, dict):
-            self.wrong_type(name, value, _TABLE)
-        return _Table(value, self.file, self.key(name), known)
+        return _Table(self.data.get(name) or {}, self.file, self.key(name))
 
-    def tables(self, name: str, known: Iterable[str], *, required: bool) -> list[_Table]:
+    def tables(self, name: str) -> list[_Table]:
         """An array of tables (``[[name]]`` blocks or a list of inline tables)."""
-        expected = ("danh sách bảng ([[...]])", "a list of tables ([[...]])")
-        value = self._raw(name, required, expected)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.wrong_type(name, value, expected)
-        if required and not value:
-            self.fail(name, "danh sách không được rỗng", "the list must not be empty")
         path = self.key(name)
-        out = []
-        for i, item in enumerate(value, 1):
-            if not isinstance(item, dict):
-                _Table({}, self.file, path, ()).wrong_type(i, item, _TABLE)
-            out.append(_Table(item, self.file, f"{path}[{i}]", known))
-        return out
+        return [_Table(item, self.file, f"{path}[{i}]")
+                for i, item in enumerate(self.data.get(name) or [], 1)]
 
 
 def _check_unique(items: list[tuple[_Table, str, str]], what: tuple[str, str]) -> None:
@@ -261,10 +204,6 @@ def _check_unique(items: list[tuple[_Table, str, str]], what: tuple[str, str]) -
 
 # ------------------------------------------------------------------ fields and procedures
 
-_FIELD_KEYS: Final = ("code", "vi", "en", "prefix", "daily_cap", "service_minutes",
-                      "procedures", "confidence", "note_vi", "note_en")
-_PROC_KEYS: Final = ("id", "vi", "en", "time_limit_vi", "time_limit_en", "legal_basis",
-                     "documents", "confidence", "note_vi", "note_en")
 
 
 def _doc_keys(t: _Table) -> None:
@@ -279,7 +218,7 @@ def _doc_keys(t: _Table) -> None:
 
 def _parse_procedure(t: _Table, code: str, position: int) -> Procedure:
     documents = []
-    for d in t.tables("documents", ("vi", "en", "kind"), required=False):
+    for d in t.tables("documents"):
         kind = d.text("kind")
         if kind not in _KINDS:
             d.fail("kind", f'loại giấy tờ {_show(kind)} không hợp lệ: "nộp" hoặc "xuất trình"',
@@ -321,7 +260,7 @@ def _parse_field(t: _Table) -> Field:
                f"at most {_MAX_CAP} tickets a day (numbers have 3 digits), got {daily_cap}")
     procedures = tuple(
         _parse_procedure(p, code, i)
-        for i, p in enumerate(t.tables("procedures", _PROC_KEYS, required=False), 1)
+        for i, p in enumerate(t.tables("procedures"), 1)
     )
     _doc_keys(t)
     return Field(code=code, vi=t.text("vi"), en=t.text("en", ""), prefix=prefix,
@@ -330,14 +269,14 @@ def _parse_field(t: _Table) -> Field:
 
 
 def _parse_fields(root: _Table) -> tuple[Field, ...]:
-    tables = root.tables("fields", _FIELD_KEYS, required=True)
+    tables = root.tables("fields")
     fields = [_parse_field(t) for t in tables]
     _check_unique([(t, "code", f.code) for t, f in zip(tables, fields, strict=True)],
                   ("mã lĩnh vực", "field code"))
     _check_unique([(t, "prefix", f.prefix) for t, f in zip(tables, fields, strict=True)],
                   ("tiền tố", "prefix"))
     procs = [(p, proc) for t, f in zip(tables, fields, strict=True)
-             for p, proc in zip(t.tables("procedures", _PROC_KEYS, required=False),
+             for p, proc in zip(t.tables("procedures"),
                                 f.procedures, strict=True)]
     _check_unique([(p, "id", proc.id) for p, proc in procs], ("mã thủ tục", "procedure id"))
     return tuple(fields)
@@ -346,14 +285,14 @@ def _parse_fields(root: _Table) -> tuple[Field, ...]:
 # ------------------------------------------------------- counters, hours and rating scale
 
 def _parse_counters(root: _Table, fields: tuple[Field, ...]) -> tuple[Counter, ...]:
-    tables = root.tables("counters", ("number", "vi", "en", "fields", "priority"), required=True)
+    tables = root.tables("counters")
     codes = [f.code for f in fields]
     counters = []
     for t in tables:
         number = t.integer("number")
         served = t.texts("fields")
         for i, code in enumerate(served, 1):
-            sub = _Table({}, t.file, t.key("fields"), ())
+            sub = _Table({}, t.file, t.key("fields"))
             if code not in codes:
                 sub.fail(i, f'mã lĩnh vực "{code}" không tồn tại (đã có: {", ".join(codes)})',
                          f'unknown field code "{code}" (known: {", ".join(codes)})')
@@ -383,8 +322,6 @@ def parse_sessions(day_t: _Table, value: list[Any]) -> tuple[Session, ...]:
     """A list of ``"HH:MM-HH:MM"`` texts (one day's sessions), sorted, checked for overlap."""
     sessions = []
     for i, text in enumerate(value, 1):
-        if not isinstance(text, str):
-            day_t.wrong_type(i, text, _STR)
         m = _SESSION_RE.fullmatch(text)
         if not m:
             day_t.fail(i, f'buổi {_show(text)} không đúng dạng "HH:MM-HH:MM" '
@@ -404,10 +341,7 @@ def parse_sessions(day_t: _Table, value: list[Any]) -> tuple[Session, ...]:
 
 
 def _parse_hours(root: _Table) -> dict[int, tuple[Session, ...]]:
-    hours_table = root.table("hours", WEEKDAYS)
-    if "hours" not in root.data:
-        root.fail("hours", "thiếu khóa bắt buộc (bảng giờ mở cửa)",
-                  "missing required key (a table of opening hours)")
+    hours_table = root.table("hours")
     hours: dict[int, tuple[Session, ...]] = {}
     seen: dict[int, str] = {}
     for day in hours_table.data:
@@ -417,18 +351,14 @@ def _parse_hours(root: _Table) -> dict[int, tuple[Session, ...]]:
                              f'day given twice (same as "{seen[iso]}")')
         seen[iso] = day
         value = hours_table.data[day]
-        if not isinstance(value, list):
-            hours_table.wrong_type(day, value, ("danh sách buổi \"HH:MM-HH:MM\"",
-                                                'a list of "HH:MM-HH:MM" sessions'))
-        hours[iso] = parse_sessions(_Table({}, root.file, hours_table.key(day), ()), value)
+        hours[iso] = parse_sessions(_Table({}, root.file, hours_table.key(day)), value)
     if not any(hours.values()):
         root.fail("hours", "trung tâm không mở cửa ngày nào", "the centre is never open")
     return dict(sorted(hours.items()))
 
 
 def _parse_rating_scale(root: _Table) -> tuple[RatingLevel, ...]:
-    keys = ("value", "vi", "en", "colour", "satisfied", "key")
-    tables = root.tables("rating_scale", keys, required=True)
+    tables = root.tables("rating_scale")
     if not 2 <= len(tables) <= 5:
         root.fail("rating_scale", f"thang đánh giá cần 2–5 mức, có {len(tables)}",
                   f"the rating scale needs 2-5 levels, got {len(tables)}")

@@ -54,9 +54,8 @@ def parse_day(t: _Table, name: str) -> date:
 
 
 def parse_calendar(root: _Table) -> CalendarRules:
-    cal = root.table("calendar", ("public_holidays", "days"))
-    tables = cal.tables("days", ("date", "kind", "reason_vi", "reason_en", "hours"),
-                        required=False)
+    cal = root.table("calendar")
+    tables = cal.tables("days")
     days: list[SpecialDay] = []
     seen: dict[date, str] = {}
     for t in tables:
@@ -70,11 +69,7 @@ def parse_calendar(root: _Table) -> CalendarRules:
             words = ", ".join(f"{k} ({v})" for k, v in _KIND_WORDS.items())
             t.fail("kind", f'loại ngày "{kind}" không tồn tại (có: {words})',
                    f'unknown kind of day "{kind}" (known: off, work, half)')
-        raw = t.data.get("hours")
-        if raw is not None and not isinstance(raw, list):
-            t.wrong_type("hours", raw, ('danh sách buổi "HH:MM-HH:MM"',
-                                        'a list of "HH:MM-HH:MM" sessions'))
-        sessions = parse_sessions(_Table({}, t.file, t.key("hours"), ()), raw or [])
+        sessions = parse_sessions(_Table({}, t.file, t.key("hours")), t.data.get("hours") or [])
         if kind == "off" and sessions:
             t.fail("hours", "ngày nghỉ không có giờ mở cửa", "a day off has no opening hours")
         if kind == "half" and not sessions:

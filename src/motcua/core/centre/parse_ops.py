@@ -19,7 +19,10 @@ from motcua.core.centre.parse import _SLUG_RE, _check_unique, _show, _Table
 def parse_pause_reasons(root: _Table) -> tuple[PauseReason, ...]:
     if "pause_reasons" not in root.data:
         return DEFAULT_PAUSE_REASONS
-    tables = root.tables("pause_reasons", ("code", "vi", "en"), required=True)
+    tables = root.tables("pause_reasons")
+    if not tables:
+        root.fail("pause_reasons", "danh sách lý do tạm dừng không được rỗng",
+                  "the list of pause reasons must not be empty")
     reasons = []
     for t in tables:
         code = t.text("code")

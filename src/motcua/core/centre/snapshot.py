@@ -1,24 +1,24 @@
 """The snapshot (dict) form of a centre: what the hub sends to devices as JSON.
 
-:func:`centre_to_dict` writes the same schema as the TOML files (fields inline) and
-:func:`centre_from_dict` reads it back, validating it like a file. Both are re-exported
-by :mod:`motcua.core.centre.load`, which is where callers import them from.
+:func:`centre_to_dict` writes the same schema as the TOML files (fields inline);
+:func:`motcua.core.centre.load.centre_from_dict` reads it back, validating it like a file
+(it lives beside the loader, so this module imports nothing of it). Callers import both
+from :mod:`motcua.core.centre.load`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import time
 from typing import Any, Final
 
 from motcua.core.centre.model import Centre
 from motcua.core.centre.parse_days import calendar_to_dict
 
-__all__ = ["centre_from_dict", "centre_to_dict"]
+__all__ = ["SNAPSHOT_SOURCE", "centre_to_dict"]
 
 _DAY_KEYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """ISO weekday - 1 -> the ``[hours]`` key written (``WEEKDAYS`` accepts these too)."""
-_SNAPSHOT: Final = "<snapshot>"  # the "file" named in errors about a snapshot
+SNAPSHOT_SOURCE: Final = "<snapshot>"  # the "file" named in errors about a snapshot
 
 
 def _hhmm(t: time) -> str:
@@ -84,14 +84,3 @@ def centre_to_dict(centre: Centre, *, include_staff: bool = False,
         "pause_reasons": [{"code": r.code, "vi": r.vi, "en": r.en}
                           for r in centre.pause_reasons],
     }
-
-
-def centre_from_dict(d: Mapping[str, Any]) -> Centre:
-    """Rebuild a Centre from :func:`centre_to_dict` output, validating it like a file.
-
-    Missing officer names and device keys (left out of the snapshot) become ``""``.
-    """
-    # Imported here, not at the top: motcua.core.centre.load imports this module to re-export it.
-    from motcua.core.centre.load import build_centre
-
-    return build_centre(d, _SNAPSHOT, None, "", snapshot=True)

@@ -9,7 +9,7 @@ and is registered in :data:`motcua.hub.domain.engine._COMMANDS`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from motcua.core.centre.model import Counter
 from motcua.core.state import (
@@ -21,18 +21,16 @@ from motcua.core.state import (
     Ticket,
 )
 from motcua.core.text import nfc
+from motcua.hub.domain.desk import Desk
 from motcua.hub.domain.errors import refuse
 from motcua.hub.domain.issue import issue_ticket
 from motcua.hub.domain.outcome import Actor, ticket_public
-
-if TYPE_CHECKING:
-    from motcua.hub.domain.engine import Engine
 
 NOTE_MAX = 200
 """Longest transfer note, in characters (a work note, not a file)."""
 
 
-def _printer_kiosk(e: Engine, c: Counter, wanted: Any, quick: bool) -> str | None:
+def _printer_kiosk(e: Desk, c: Counter, wanted: Any, quick: bool) -> str | None:
     """Whose printer prints a counter-issued ticket (the ticket's ``kiosk``), or None.
 
     ``printer`` in the body names a printer device; ``""`` means "do not print" (the
@@ -55,7 +53,7 @@ def _printer_kiosk(e: Engine, c: Counter, wanted: Any, quick: bool) -> str | Non
     return chosen.kiosk if chosen else None
 
 
-def issue(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+def issue(e: Desk, actor: Actor, b: dict[str, Any], now: datetime,
           p: list[Event]) -> dict[str, Any]:
     """``counter.issue``: a ticket for the citizen in front of the officer; with
     ``serve`` the counter serves it at once (its current ticket is finished first)."""
@@ -79,7 +77,7 @@ def issue(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     return {"ticket": ticket_public(t, now), "printed_at": kiosk, "quick": quick}
 
 
-def pause(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+def pause(e: Desk, actor: Actor, b: dict[str, Any], now: datetime,
           p: list[Event]) -> dict[str, Any]:
     """``counter.pause`` with a ``reason`` code from the centre's list (optional for
     older counter apps: reported as "not given")."""
@@ -95,7 +93,7 @@ def pause(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     return {"counter": e.counter_view(c.number)}
 
 
-def resume(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+def resume(e: Desk, actor: Actor, b: dict[str, Any], now: datetime,
            p: list[Event]) -> dict[str, Any]:
     """``counter.resume``: the event carries the pause's reason and length for reports."""
     c = e.counter_for(actor, b)
@@ -110,7 +108,7 @@ def resume(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     return {"counter": e.counter_view(c.number)}
 
 
-def transfer(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+def transfer(e: Desk, actor: Actor, b: dict[str, Any], now: datetime,
              p: list[Event]) -> dict[str, Any]:
     """``counter.transfer`` to a field or a counter, with an optional ``note`` the
     receiving counter reads and ``return`` to send the ticket back here afterwards."""
@@ -147,7 +145,7 @@ def transfer(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     return {"ticket": ticket_public(t, now)}
 
 
-def return_if_due(e: Engine, c: Counter, t: Ticket, now: datetime, p: list[Event]) -> bool:
+def return_if_due(e: Desk, c: Counter, t: Ticket, now: datetime, p: list[Event]) -> bool:
     """At the end of a service a ticket sent here "with return" goes back to its first
     counter (waiting there, ahead of its normal queue) instead of finishing. True if so."""
     back = t.return_counter

@@ -158,7 +158,7 @@ class Engine:
             "rating_until": until.isoformat()})
 
     def counter_view(self, number: int) -> dict[str, Any]:
-        return _counter_view(self, number)
+        return counter_view(self, number)
 
     def call(self, c: Counter, t: Ticket, now: datetime, pending: list[Event],
              reason_vi: str, reason_en: str, out_of_order: str | None = None) -> dict[str, Any]:
@@ -196,10 +196,11 @@ def _open(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
                      f"Counter {c.number} is signed in by {cs.officer}")
     if cs.status == COUNTER_CLOSED:
         e.emit(p, "counter.opened", now, {"counter": c.number, "officer": officer})
-    return {"counter": _counter_view(e, c.number)}
+    return {"counter": counter_view(e, c.number)}
 
 
-def _counter_view(e: Engine, number: int) -> dict[str, Any]:
+def counter_view(e: Engine, number: int) -> dict[str, Any]:
+    """A counter as every reply shows it (``CounterView`` in core/wire/replies.py)."""
     cs = e.state.counter(number)
     cur = e.state.tickets.get(cs.current) if cs.current else None
     return {"number": number, "status": cs.status, "officer": cs.officer,
@@ -215,7 +216,7 @@ def _close(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
                      "Finish or transfer the current ticket before closing the counter")
     if cs.status != COUNTER_CLOSED:
         e.emit(p, "counter.closed", now, {"counter": c.number, "officer": cs.officer})
-    return {"counter": _counter_view(e, c.number)}
+    return {"counter": counter_view(e, c.number)}
 
 
 def _call_next(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
@@ -263,7 +264,7 @@ def _simple(kind: str, allowed: frozenset[str]) -> Any:
         else:
             e.emit(p, kind, now, {"ticket": t.id, "label": t.label, "field": t.field,
                                   "counter": c.number, "officer": cs.officer})
-        return {"ticket": ticket_public(t, now), "counter": _counter_view(e, c.number)}
+        return {"ticket": ticket_public(t, now), "counter": counter_view(e, c.number)}
     return run
 
 
@@ -309,7 +310,8 @@ def _rate(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     e.emit(p, "rating.given", now, {
         "ticket": w.ticket, "label": t.label, "counter": c.number, "officer": w.officer,
         "field": w.field, "value": level.value, "satisfied": level.satisfied})
-    return {"ticket": w.ticket, "value": level.value, "thanks_vi": "Cảm ơn quý vị đã đánh giá",
+    return {"ticket": ticket_public(t), "value": level.value,
+            "thanks_vi": "Cảm ơn quý vị đã đánh giá",
             "thanks_en": "Thank you for your rating"}
 
 
@@ -334,7 +336,7 @@ def _printed(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     if not t.printed:
         e.emit(p, "ticket.printed", now, {"ticket": t.id, "label": t.label,
                                           "printer": actor.device, "reprint": bool(b.get("reprint"))})
-    return {"ticket": t.id}
+    return {"ticket": ticket_public(t)}
 
 
 def _print_failed(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
@@ -344,7 +346,7 @@ def _print_failed(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
         e.emit(p, "ticket.print_failed", now, {"ticket": t.id, "label": t.label,
                                                "printer": actor.device,
                                                "reason": str(b.get("reason", ""))})
-    return {"ticket": t.id}
+    return {"ticket": ticket_public(t)}
 
 
 def _tick(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,

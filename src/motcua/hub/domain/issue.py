@@ -8,19 +8,17 @@ ticket an officer hands out obeys the same opening hours, calendar and daily cap
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from motcua.core.calendar import closed_text, day_hours_text, local, next_opening
 from motcua.core.state import PRINTER_BLOCKING, Event, Ticket
+from motcua.hub.domain.desk import Desk
 from motcua.hub.domain.errors import refuse
 from motcua.hub.domain.estimate import estimate_wait_minutes
 from motcua.hub.domain.outcome import Actor, ticket_public
 
-if TYPE_CHECKING:
-    from motcua.hub.domain.engine import Engine
 
-
-def take(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+def take(e: Desk, actor: Actor, b: dict[str, Any], now: datetime,
          p: list[Event]) -> dict[str, Any]:
     """``ticket.take``: a number from a kiosk (printed at its printer) or the manager."""
     kiosk = actor.kiosk or (actor.device if actor.role == "kiosk" else None)
@@ -30,7 +28,7 @@ def take(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     return {"ticket": ticket_public(t), "field_vi": f.vi, "field_en": f.en}
 
 
-def issue_ticket(e: Engine, b: dict[str, Any], now: datetime, p: list[Event], *,
+def issue_ticket(e: Desk, b: dict[str, Any], now: datetime, p: list[Event], *,
                  kiosk: str | None, issued_by: int | None = None,
                  quick: bool = False) -> Ticket:
     """Check and issue one ticket; ``kiosk`` names whose printer prints it (None: nobody)."""

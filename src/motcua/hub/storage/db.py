@@ -17,13 +17,31 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select, text, update
+from sqlalchemy import (
+    Engine,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import NullPool
 
 from motcua.core.outbox import OutboxEvent
 from motcua.core.state import Event
-from motcua.hub.storage.schema import events, meta, replies, sync_state, ticket_facts
+from motcua.hub.storage.schema import (
+    counters,
+    events,
+    meta,
+    replies,
+    sync_state,
+    ticket_facts,
+)
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -33,6 +51,8 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 class StoredReply:
     ok: bool
     body: dict[str, Any]
+    created_at: str = ""
+    """When it was stored (ISO, hub time): replies older than the window are pruned."""
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -58,7 +78,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, poolclass=NullPool if "+psycopg" not in url else None)
 
 
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 """The newest migration in migrations/versions (a test checks they agree)."""
 
 
@@ -114,6 +134,8 @@ class HubStore:
         # command costs one transaction, not a pool checkout and a statement compile.
         self._writer = self.engine.connect()
         self._facts_upsert = self._upsert_facts()
+        self._counter_update = (update(counters).where(counters.c.name == "outbox_seq")
+                                .values(value=bindparam("last")))
 
     def clear_restored(self) -> None:
         with self.engine.begin() as conn:
@@ -126,9 +148,14 @@ class HubStore:
 
     # -- outbox ---------------------------------------------------------------------
     def _read_last_seq(self) -> int:
+        """The highest outbox number ever handed out: the stored counter, or more if the
+        outbox or the province's acknowledgement say so (never less: no reuse)."""
         with self.engine.connect() as conn:
-            value = conn.execute(select(func.max(events.c.seq))).scalar()
-        return int(value or 0)
+            stored = conn.execute(select(counters.c.value)
+                                  .where(counters.c.name == "outbox_seq")).scalar()
+            top = conn.execute(select(func.max(events.c.seq))).scalar()
+            acked = conn.execute(select(func.max(sync_state.c.acked_seq))).scalar()
+        return max(int(stored or 0), int(top or 0), int(acked or 0))
 
     def last_seq(self) -> int:
         return self._last_seq
@@ -178,8 +205,9 @@ class HubStore:
         """Replies stored since ``since_iso``, for answering retries from memory."""
         q = select(replies).where(replies.c.created_at >= since_iso)
         with self.engine.connect() as conn:
-            return {(r.device, r.request_id): StoredReply(bool(r.ok), json.loads(r.body))
-                    for r in conn.execute(q)}
+            return {(r.device, r.request_id): StoredReply(bool(r.ok), json.loads(r.body),
+                                                          r.created_at)
+                    for r in conn.execute(q.order_by(replies.c.created_at))}
 
     @staticmethod
     def _expire_statement(tickets: list[str]) -> Any:
@@ -189,6 +217,33 @@ class HubStore:
                        ticket_facts.c.status.notin_(["done", "no_show", "cancelled"]))
                 .values(status="cancelled"))
 
+    def probe(self) -> None:
+        """Prove the database takes a durable write (raises when it does not).
+
+        Some 4 KiB are written and deleted in one transaction: the pages still go to
+        the journal, so a full disk fails here; a connection that went read-only is
+        replaced first, so a re-mounted disk is picked up without a restart.
+        """
+        from motcua.hub.health import FULL, classify
+
+        with self._lock:
+            try:
+                self._try_probe()
+            except Exception as exc:
+                if classify(exc) == FULL:
+                    raise  # a new connection would not find more room
+                self._writer.invalidate()
+                self._writer.close()
+                self.engine.dispose()
+                self._writer = self.engine.connect()
+                self._try_probe()
+
+    def _try_probe(self) -> None:
+        conn = self._writer
+        with conn.begin():
+            conn.execute(insert(meta).values(key="probe", value="x" * 4096))
+            conn.execute(meta.delete().where(meta.c.key == "probe"))
+
     def prune_replies(self, before_iso: str) -> int:
         with self.engine.begin() as conn:
             return int(conn.execute(replies.delete().where(replies.c.created_at < before_iso))
@@ -197,7 +252,8 @@ class HubStore:
     # -- the one write path ---------------------------------------------------------
     def commit(self, new_events: Sequence[tuple[Event, str]],
                new_replies: Iterable[tuple[str, str, bool, dict[str, Any]]],
-               facts: Iterable[dict[str, Any]], expired: Iterable[str] = ()) -> list[int]:
+               facts: Iterable[dict[str, Any]], expired: Iterable[str] = (),
+               *, created_at: str | None = None) -> list[int]:
         """Store events (numbered here), replies and ticket facts in ONE transaction.
 
         ``expired``: tickets a ``day.closed`` event among ``new_events`` left open; their
@@ -209,7 +265,7 @@ class HubStore:
         with self._lock:
             first = self._last_seq + 1
             seqs = list(range(first, first + len(new_events)))
-            now = datetime.now().astimezone().isoformat()
+            now = created_at or datetime.now().astimezone().isoformat()
             event_rows = [{"seq": s, "type": e.type, "ts": e.ts.isoformat(), "day": day,
                            "body": json.dumps(e.body, ensure_ascii=False)}
                           for s, (e, day) in zip(seqs, new_events, strict=True)]
@@ -221,6 +277,7 @@ class HubStore:
             with conn.begin():
                 if event_rows:
                     conn.execute(insert(events), event_rows)
+                    conn.execute(self._counter_update, {"last": seqs[-1]})
                 if reply_rows:
                     conn.execute(insert(replies), reply_rows)
                 if fact_rows:
@@ -241,13 +298,7 @@ class HubStore:
     def fact_tuples(self, columns: Sequence[str], day_from: str | None = None,
                     day_to: str | None = None) -> list[Sequence[Any]]:
         """Only ``columns`` of the ticket facts, as tuples: the fast read for reports."""
-        q = select(*(ticket_facts.c[name] for name in columns))
-        if day_from:
-            q = q.where(ticket_facts.c.day >= day_from)
-        if day_to:
-            q = q.where(ticket_facts.c.day <= day_to)
-        with self.engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(q)]
+        return read_fact_tuples(self.engine, columns, day_from, day_to)
 
     def facts(self, day_from: str | None = None, day_to: str | None = None) -> list[dict[str, Any]]:
         q = select(ticket_facts)
@@ -257,3 +308,16 @@ class HubStore:
             q = q.where(ticket_facts.c.day <= day_to)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(q.order_by(ticket_facts.c.issued_at))]
+
+
+def read_fact_tuples(engine: Engine, columns: Sequence[str], day_from: str | None = None,
+                     day_to: str | None = None) -> list[Sequence[Any]]:
+    """Only ``columns`` of the ticket facts, as tuples (also on a read-only engine: the
+    hub's read worker uses it, see motcua.hub.read_worker)."""
+    q = select(*(ticket_facts.c[name] for name in columns))
+    if day_from:
+        q = q.where(ticket_facts.c.day >= day_from)
+    if day_to:
+        q = q.where(ticket_facts.c.day <= day_to)
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(q)]

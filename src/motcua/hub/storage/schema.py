@@ -7,11 +7,15 @@
   request id gets the first answer, also after a restart.
 * ``sync_state``: the sequence the province has acknowledged.
 * ``ticket_facts``: one row per ticket, the projection reports read.
+* ``counters``: ``outbox_seq``, the highest outbox number ever handed out; it only
+  grows, in the same transaction as the events, so no number is ever given twice even
+  when rows are deleted (migration 0002).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -79,4 +83,10 @@ ticket_facts = Table(
     Column("estimate_minutes", Integer),
     Column("rating", Integer),
     Column("satisfied", Boolean),
+)
+
+counters = Table(
+    "counters", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", BigInteger, nullable=False),
 )
