@@ -68,7 +68,8 @@ def _hub(args: argparse.Namespace) -> int:
         keys_file = keys_dir / "devices.json"
     options = HubOptions(f"tcp://{args.bind}:{args.command_port}",
                          f"tcp://{args.bind}:{args.event_port}",
-                         open_all_hours=args.open_all_hours, curve_secret_key=secret)
+                         open_all_hours=args.open_all_hours, curve_secret_key=secret,
+                         config_dir=Path(args.config).resolve().parent)
     server = HubServer(centre, store, options, registry=Registry(centre, keys_file))
     sync = None
     if args.province:

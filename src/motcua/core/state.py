@@ -144,6 +144,10 @@ class DayState:
     """Running estimate of one service per field (exponentially weighted)."""
     devices: dict[str, dict[str, Any]] = dc_field(default_factory=dict)
     recent_calls: list[dict[str, Any]] = dc_field(default_factory=list)
+    alerts: dict[str, dict[str, Any]] = dc_field(default_factory=dict)
+    """Manager alerts active now, by key (``"wait:A"``): kind, subject, words, since, seen."""
+    alerts_done: set[str] = dc_field(default_factory=set)
+    """Keys of alerts that ended once seen (a low rating): not raised again today."""
     # Derived indexes, kept sorted by (order_at, number); rebuilt from tickets.
     waiting_normal: dict[str, list[tuple[datetime, int, str]]] = dc_field(default_factory=dict)
     waiting_priority: dict[str, list[tuple[datetime, int, str]]] = dc_field(default_factory=dict)
@@ -208,6 +212,8 @@ def _day_opened(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
     s.last_number.clear()
     s.issued.clear()
     s.recent_calls.clear()
+    s.alerts.clear()
+    s.alerts_done.clear()
     s.counters.clear()
     s.service_seconds = {k: float(v) for k, v in b.get("service_seconds", {}).items()}
     s.devices = dict(b.get("devices", {}))
@@ -423,6 +429,24 @@ def _device_status(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
                               "detail_en": b.get("detail_en", ""), "ts": ts.isoformat()}
 
 
+def _alert_raised(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
+    s.alerts[b["alert"]] = {"kind": b["kind"], "subject": b["subject"],
+                            "detail_vi": b["detail_vi"], "detail_en": b["detail_en"],
+                            "since": ts.isoformat(), "seen": None}
+
+
+def _alert_seen(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
+    a = s.alerts.get(b["alert"])
+    if a is not None and a["seen"] is None:
+        a["seen"] = ts.isoformat()
+
+
+def _alert_cleared(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
+    a = s.alerts.pop(b["alert"], None)
+    if a is not None and a["seen"] is not None:
+        s.alerts_done.add(b["alert"])
+
+
 _HANDLERS = {
     "day.opened": _day_opened,
     "day.closed": _day_closed,
@@ -445,5 +469,8 @@ _HANDLERS = {
     "rating.given": _rating_given,
     "device.status": _device_status,
     "numbers.skipped": _numbers_skipped,
+    "alert.raised": _alert_raised,
+    "alert.seen": _alert_seen,
+    "alert.cleared": _alert_cleared,
 }
 EVENT_TYPES = frozenset(_HANDLERS)

@@ -55,6 +55,8 @@ def state_to_dict(s: DayState) -> dict[str, Any]:
         "service_seconds": dict(s.service_seconds),
         "devices": dict(s.devices),
         "recent_calls": list(s.recent_calls),
+        "alerts": {k: dict(v) for k, v in s.alerts.items()},
+        "alerts_done": sorted(s.alerts_done),
     }
 
 
@@ -79,5 +81,7 @@ def state_from_dict(d: dict[str, Any]) -> DayState:
     s.service_seconds = {k: float(v) for k, v in d["service_seconds"].items()}
     s.devices = dict(d["devices"])
     s.recent_calls = list(d["recent_calls"])
+    s.alerts = {str(k): dict(v) for k, v in d.get("alerts", {}).items()}
+    s.alerts_done = set(d.get("alerts_done", []))
     s.rebuild_indexes()
     return s

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import zmq
@@ -31,6 +32,7 @@ from motcua.hub.domain import policy
 from motcua.hub.domain.engine import Actor, Engine, counter_view, ticket_public
 from motcua.hub.domain.errors import Refusal
 from motcua.hub.heavy import HeavyReads
+from motcua.hub.officers import photo_reply
 from motcua.hub.replies import ReplySender, device_of, tcp_keepalive
 from motcua.hub.revocation import KeyControl
 from motcua.hub.security import Registry, secure_server_socket, start_authenticator
@@ -66,6 +68,8 @@ class HubOptions:
     """Issue tickets at any hour (demos, training)."""
     curve_secret_key: bytes | None = None
     """The hub's CURVE secret key; None runs the open mode (see motcua.hub.security)."""
+    config_dir: Path | None = None
+    """Folder of the centre file: officers' photos are found relative to it."""
 
 
 class HubServer:
@@ -537,14 +541,17 @@ class HubServer:
                 self._commit_and_publish(pub, [(e, self.engine.state.day) for e in out.events],
                                          [], {}, [], [])
         try:
-            outcome = self.engine.handle(Actor("hub", "admin"), "hub.tick", {}, self.now())
+            t = time.monotonic()  # the alert rules need who is heard (device offline)
+            heard = {"heard": list(self._presence), "online": [
+                d for d, seen in self._presence.items() if t - seen < self.offline_after_s]}
+            outcome = self.engine.handle(Actor("hub", "admin"), "hub.tick", heard, self.now())
         except Exception:
             log.exception("tick failed")
             return
         if outcome.events:
             expired = [t for e in outcome.events if e.type == "day.closed"
                        for t in e.body.get("expired", [])]
-            evs = [(e, e.body["day"]) for e in outcome.events]
+            evs = [(e, e.body.get("day") or self.engine.state.day) for e in outcome.events]
             self._commit_and_publish(pub, evs, [], {}, expired, [])
 
     # -- queries ---------------------------------------------------------------------
@@ -555,6 +562,10 @@ class HubServer:
                     "health": self.health.to_dict()}
         if cmd.type == "snapshot":
             return self.snapshot(actor, staff=bool(cmd.body.get("staff")))
+        if cmd.type == "officer.photo":
+            if actor.role not in ("display", "counter", "manager", "admin"):
+                raise _forbidden(actor, cmd.type)
+            return photo_reply(self.centre, self.options.config_dir, cmd.body)
         if cmd.type == "counter.waiting":
             if actor.role not in ("counter", "manager", "admin"):
                 raise _forbidden(actor, cmd.type)
@@ -574,7 +585,8 @@ class HubServer:
         raise _forbidden(actor, cmd.type)
 
     def snapshot(self, actor: Actor, *, staff: bool = False) -> dict[str, Any]:
-        with_staff = staff and actor.role in ("counter", "manager", "admin")
+        # Boards show the signed-in officer's name and title (Decree 118/2025 Art 9.8).
+        with_staff = staff and actor.role in ("counter", "manager", "admin", "display")
         s = self.engine.state
         t = time.monotonic()
         online = sorted(d for d, seen in self._presence.items() if t - seen < self.offline_after_s)

@@ -25,6 +25,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from motcua.link.client import CentreView, HubError
+from motcua.manager.alerts_panel import AlertsPanel
 from motcua.manager.model import (
     COUNTER_WORDS,
     FAULT,
@@ -163,6 +164,9 @@ class LiveWindow(QWidget):
         left.addWidget(self.fields_table)
         left.addWidget(self._section("Số vừa gọi / Latest calls"))
         left.addWidget(self.calls_label, 1)
+        self.alerts = AlertsPanel(self.link)  # manager/alerts_panel.py
+        left.insertWidget(0, self.alerts)
+        self.link.view_changed.connect(self.alerts.show_view)
         right.addWidget(self._section("Quầy / Counters"))
         right.addWidget(self.counters_table)
         right.addWidget(self._section("Thiết bị (● hoạt động trong 10 giây qua) / "

@@ -22,7 +22,8 @@ from motcua.reports.figures import column, make_table
 log = logging.getLogger(__name__)
 
 OPERATION_EVENTS = ("counter.paused", "counter.resumed", "counter.closed", "day.closed",
-                    "ticket.issued", "ticket.transferred")
+                    "ticket.issued", "ticket.transferred", "alert.raised", "alert.seen",
+                    "alert.cleared")
 """Event types :func:`operations_tables` reads (select only these from the log)."""
 
 
@@ -98,6 +99,7 @@ def operations_tables(centre: Centre | None,
                 bump(int(body["counter"]), "returned")
             elif body.get("note"):
                 bump(int(body["counter"]), "noted")
+    alert_rows = alert_log(events)
     pause_cols = [column("reason", "Mã lý do", "Reason code"),
                   column("reason_name", "Lý do tạm dừng", "Pause reason"),
                   column("pauses", "Số lần", "Pauses", "int"),
@@ -116,4 +118,44 @@ def operations_tables(centre: Centre | None,
                     column("returned", "Trả về quầy đầu", "Returned to the first counter",
                            "int")],
                    [{"counter": c, **row} for c, row in sorted(tools.items())]),
+        make_table("alerts", "Cảnh báo", "Alerts", "canh-bao",
+                   [column("kind", "Loại", "Kind"), column("subject", "Đối tượng", "Subject"),
+                    column("detail", "Nội dung", "What"),
+                    column("started", "Bắt đầu", "Started"), column("seen", "Đã xem", "Seen"),
+                    column("ended", "Kết thúc", "Ended"),
+                    column("minutes", "Thời gian (phút)", "Duration (min)", "minutes")],
+                   alert_rows),
     ]
+
+
+def alert_log(events: Iterable[tuple[str, datetime, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One row per alert with when it started, was seen and ended (dd/mm/yyyy HH:MM:SS);
+    an alert still open when the day closed ends there."""
+    rows: list[dict[str, Any]] = []
+    open_rows: dict[str, dict[str, Any]] = {}
+
+    def stamp(ts: datetime) -> str:
+        return ts.strftime("%d/%m/%Y %H:%M:%S")
+
+    for kind, ts, body in events:
+        key = str(body.get("alert", ""))
+        if kind == "alert.raised":
+            row = {"kind": body["kind"], "subject": body["subject"], "detail": body["detail_vi"],
+                   "started": stamp(ts), "seen": "", "ended": "", "minutes": None,
+                   "_start": ts}
+            open_rows[key] = row
+            rows.append(row)
+        elif kind == "alert.seen" and key in open_rows:
+            open_rows[key]["seen"] = stamp(ts)
+        elif kind == "alert.cleared" and key in open_rows:
+            row = open_rows.pop(key)
+            row["ended"] = stamp(ts)
+            row["minutes"] = round((ts - row["_start"]).total_seconds() / 60.0, 1)
+        elif kind == "day.closed":
+            for row in open_rows.values():
+                row["ended"] = stamp(ts)
+                row["minutes"] = round((ts - row["_start"]).total_seconds() / 60.0, 1)
+            open_rows.clear()
+    for row in rows:
+        del row["_start"]
+    return rows

@@ -52,7 +52,7 @@ from motcua.core.centre.parse import (
     _Table,
 )
 from motcua.core.centre.parse_days import parse_calendar
-from motcua.core.centre.parse_ops import parse_pause_reasons
+from motcua.core.centre.parse_ops import parse_alerts, parse_pause_reasons
 from motcua.core.centre.schema import CentreFile, CentreInline, FieldsFile, check_shape
 from motcua.core.centre.snapshot import SNAPSHOT_SOURCE, centre_to_dict
 from motcua.core.text import nfc
@@ -66,6 +66,8 @@ __all__ = [
     "parse_centre",
 ]
 
+_PHOTO_RE: Final = re.compile(r"(?!/)(?!.*\.\.)[\w./-]{1,200}\.(jpe?g|png)", re.IGNORECASE)
+"""A photo path inside the configuration folder: relative, no "..", JPEG or PNG."""
 _Z85: Final = (
     "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#"
 )
@@ -244,7 +246,14 @@ def _parse_officers(root: _Table, *, names_required: bool) -> tuple[Officer, ...
         if not _ID_RE.fullmatch(officer_id):
             t.fail("id", f"mã cán bộ {_show(officer_id)} không hợp lệ (chữ, số, . _ -)",
                    f"invalid officer id {_show(officer_id)} (letters, digits, . _ -)")
-        officers.append(Officer(id=officer_id, name=t.text("name", None if names_required else "")))
+        photo = t.text("photo", "")
+        if photo and not _PHOTO_RE.fullmatch(photo):
+            t.fail("photo", f"ảnh {_show(photo)} phải là tệp .jpg/.png trong thư mục của tệp "
+                   "cấu hình (vd photos/cb01.jpg)",
+                   f"photo {_show(photo)} must be a .jpg/.png file under the configuration "
+                   "folder (e.g. photos/cb01.jpg)")
+        officers.append(Officer(id=officer_id, name=t.text("name", None if names_required else ""),
+                                title=t.text("title", ""), photo=photo))
     _check_unique([(t, "id", o.id) for t, o in zip(tables, officers, strict=True)],
                   ("mã cán bộ", "officer id"))
     return tuple(officers)
@@ -283,6 +292,7 @@ def build_centre(data: Mapping[str, Any], source: str, fields_data: Mapping[str,
         devices=_parse_devices(root, counters), notice_vi=root.text("notice_vi", ""),
         kiosk_idle_seconds=root.number("kiosk_idle_seconds", 20.0), extra=_parse_extra(root),
         calendar=parse_calendar(root), pause_reasons=parse_pause_reasons(root),
+        hall_shows_officers=root.flag("hall_shows_officers", False), alerts=parse_alerts(root),
     )
 
 

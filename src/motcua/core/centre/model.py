@@ -160,6 +160,24 @@ DEFAULT_PAUSE_REASONS: tuple[PauseReason, ...] = (
 
 
 @dataclass(frozen=True)
+class AlertRules:
+    """When the manager is alerted; 0 switches a rule off."""
+
+    wait_minutes: float = 30.0
+    """A field's oldest waiting ticket has waited longer than this."""
+    field_waiting: int = 5
+    """More than this many wait in a field that no open counter serves."""
+    paused_minutes: float = 20.0
+    """A counter has been paused longer than this."""
+    low_rating: int = 1
+    """A rating at or below this value (the scale's values; 1 = "Không hài lòng")."""
+    printer: bool = True
+    """A printer reports paper low or out, cover open, a fault, or falls silent."""
+    device_offline: bool = True
+    """A device heard from today is no longer heard."""
+
+
+@dataclass(frozen=True)
 class RatingLevel:
     """One button of the satisfaction scale."""
 
@@ -198,6 +216,12 @@ class Officer:
     """Staff identifier used in events and reports (no personal data beyond this)."""
     name: str
     """Full name, shown on the counter app and the manager's reports, never on the event socket."""
+    title: str = ""
+    """Job title shown with the name at the counter (Decree 118/2025 Art 9.8), e.g.
+    "Công chức Tư pháp – Hộ tịch"."""
+    photo: str = ""
+    """Photo file relative to the centre file (``photos/cb01.jpg``, stored resized by
+    ``python -m motcua.hub.officers``); "" = none."""
 
 
 @dataclass(frozen=True)
@@ -281,6 +305,10 @@ class Centre:
     """Public holidays and the centre's own days off, make-up days and half-days."""
     pause_reasons: tuple[PauseReason, ...] = DEFAULT_PAUSE_REASONS
     """Reasons an officer picks from when pausing a counter."""
+    hall_shows_officers: bool = False
+    """The hall board names the officer at each open counter (counter boards always do)."""
+    alerts: AlertRules = field(default_factory=AlertRules)
+    """Manager alert rules (``[alerts]``)."""
 
     def field_by_code(self, code: str) -> Field | None:
         return next((f for f in self.fields if f.code == code), None)

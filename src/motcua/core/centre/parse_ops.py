@@ -12,8 +12,20 @@ Without any ``[[pause_reasons]]`` block the centre gets
 
 from __future__ import annotations
 
-from motcua.core.centre.model import DEFAULT_PAUSE_REASONS, PauseReason
+from motcua.core.centre.model import DEFAULT_PAUSE_REASONS, AlertRules, PauseReason
 from motcua.core.centre.parse import _SLUG_RE, _check_unique, _show, _Table
+
+
+def parse_alerts(root: _Table) -> AlertRules:
+    """``[alerts]``: thresholds of the manager alerts (types and ranges checked by schema)."""
+    t = root.table("alerts")
+    d = AlertRules()
+    return AlertRules(wait_minutes=t.number("wait_minutes", d.wait_minutes),
+                      field_waiting=int(t.number("field_waiting", d.field_waiting)),
+                      paused_minutes=t.number("paused_minutes", d.paused_minutes),
+                      low_rating=int(t.number("low_rating", d.low_rating)),
+                      printer=t.flag("printer", d.printer),
+                      device_offline=t.flag("device_offline", d.device_offline))
 
 
 def parse_pause_reasons(root: _Table) -> tuple[PauseReason, ...]:

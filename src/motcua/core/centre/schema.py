@@ -147,6 +147,8 @@ class AnnouncementEntry(_Shape):
 class OfficerEntry(_Shape):
     id: Text
     name: str | None = None
+    title: str = ""
+    photo: str = ""
 
 
 class DeviceEntry(_Shape):
@@ -178,6 +180,15 @@ class PauseReasonEntry(_Shape):
     en: str = ""
 
 
+class AlertsEntry(_Shape):
+    wait_minutes: Annotated[float, Meta(ge=0)] = 30.0
+    field_waiting: Annotated[int, Meta(ge=0)] = 5
+    paused_minutes: Annotated[float, Meta(ge=0)] = 20.0
+    low_rating: Annotated[int, Meta(ge=0)] = 1
+    printer: bool = True
+    device_offline: bool = True
+
+
 class CentreFile(_Shape, kw_only=True):
     """``centre.toml`` whose fields are in ``fields_file`` (or inline, checked later)."""
 
@@ -204,6 +215,8 @@ class CentreFile(_Shape, kw_only=True):
     extra: dict[str, Any] = {}
     calendar: CalendarEntry = msgspec.field(default_factory=CalendarEntry)
     pause_reasons: list[PauseReasonEntry] | None = None
+    hall_shows_officers: bool = False
+    alerts: AlertsEntry = msgspec.field(default_factory=AlertsEntry)
 
 
 class CentreInline(CentreFile):

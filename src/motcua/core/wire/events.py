@@ -141,6 +141,27 @@ class CounterResumed(CounterChanged):
     paused_seconds: Annotated[float, Meta(description="how long the pause lasted")] = 0.0
 
 
+class AlertRaised(EventData):
+    alert: Annotated[str, Meta(description='key, e.g. "wait:A", "paused:3", "printer:printer-1"')]
+    kind: Annotated[str, Meta(description="wait, unserved, paused, printer, offline, rating, "
+                              "help")]
+    subject: Annotated[str, Meta(description="field code, counter number, device id or label")]
+    detail_vi: str
+    detail_en: str
+
+
+class AlertSeen(EventData):
+    alert: str
+    by: Annotated[str, Meta(description="the manager device that saw it")]
+
+
+class AlertCleared(EventData):
+    alert: str
+    kind: str
+    subject: str
+    seconds: Annotated[float, Meta(description="how long it was active")]
+
+
 class RatingGiven(EventData):
     ticket: TicketId
     label: Label
@@ -189,5 +210,8 @@ EVENTS: dict[str, type[EventData]] = {
     "rating.given": RatingGiven,
     "device.status": DeviceStatusChanged,
     "numbers.skipped": NumbersSkipped,
+    "alert.raised": AlertRaised,
+    "alert.seen": AlertSeen,
+    "alert.cleared": AlertCleared,
 }
 """Event type -> its data model."""

@@ -162,6 +162,15 @@ class PendingReply(Reply):
                                               "not printed yet")]
 
 
+class PhotoReply(Reply):
+    officer: str
+    photo: Annotated[str | None, Meta(description="JPEG or PNG bytes, base64; null = none")]
+
+
+class AlertReply(Reply):
+    alert: str
+
+
 class ReportReply(Reply, forbid_unknown_fields=False):
     """Figures of ``motcua.reports.figures.summary_rows`` (docs/reports.md)."""
 
@@ -192,5 +201,7 @@ REPLIES: dict[str, type[Reply]] = {
     "printer.failed": TicketReply,
     "printer.pending": PendingReply,
     "report.summary": ReportReply,
+    "officer.photo": PhotoReply,
+    "alert.seen": AlertReply,
 }
 """Command type -> the body of its ``OK`` reply (an ``ERR`` reply is an ErrorReply)."""

@@ -108,6 +108,18 @@ class CounterIssue(Request):
                      ] = False
 
 
+class OfficerPhoto(Request):
+    """An officer's stored photo (boards and counters show it with the name)."""
+
+    officer: Annotated[str, Meta(max_length=32, description="staff id, e.g. \"cb03\"")]
+
+
+class AlertSeen(Request):
+    """The manager has seen an alert (its key, e.g. \"wait:A\")."""
+
+    alert: Annotated[str, Meta(max_length=80)]
+
+
 class CounterWaiting(Request):
     counter: CounterNo = None
     limit: Annotated[int, Meta(ge=1, le=1000, description="at most this many lines")] = 50
@@ -179,9 +191,11 @@ REQUESTS: dict[str, type[Request]] = {
     "printer.failed": PrinterFailed,
     "printer.pending": PrinterPending,
     "report.summary": ReportSummary,
+    "officer.photo": OfficerPhoto,
+    "alert.seen": AlertSeen,
 }
 """Command type -> body model. A type not here is ``unknown_type``."""
 
 QUERY_TYPES = frozenset({"ping", "snapshot", "counter.waiting", "printer.pending",
-                         "report.summary"})
+                         "report.summary", "officer.photo"})
 """Commands that change nothing: answered without storing events or the reply."""

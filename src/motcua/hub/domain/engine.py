@@ -26,7 +26,7 @@ from motcua.core.state import (
     Ticket,
     apply,
 )
-from motcua.hub.domain import counter_tools, issue, policy
+from motcua.hub.domain import alerts, counter_tools, issue, policy
 from motcua.hub.domain.errors import Refusal, refuse
 
 # Re-exported: devices and the server know these names from here.
@@ -351,6 +351,9 @@ def _print_failed(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
 
 def _tick(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
           p: list[Event]) -> dict[str, Any]:
+    online, heard = b.get("online"), b.get("heard")
+    alerts.check(e, now, p, online=None if online is None else set(online),
+                 heard=None if heard is None else set(heard))
     return {"day": e.state.day}
 
 
@@ -386,6 +389,7 @@ _COMMANDS: dict[str, Any] = {
     "printer.printed": _printed,
     "printer.failed": _print_failed,
     "hub.tick": _tick,
+    "alert.seen": alerts.seen,
     "hub.skip_numbers": _skip_numbers,
 }
 COMMAND_TYPES = frozenset(_COMMANDS)
@@ -400,5 +404,6 @@ _ROLES: dict[str, frozenset[str]] = {
     "printer.printed": frozenset({"printer"}),
     "printer.failed": frozenset({"printer"}),
     "hub.tick": frozenset(),
+    "alert.seen": frozenset({"manager"}),
     "hub.skip_numbers": frozenset(),
 }
