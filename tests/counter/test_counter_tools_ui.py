@@ -14,7 +14,7 @@ from motcua.link.client import Endpoints
 from motcua.qt.link import QtHubLink
 
 CONNECT_MS = 8000
-ACT_MS = 5000
+ACT_MS = 10_000  # generous: the machine running the suite may be busy
 
 
 def _window(qtbot: Any, hub: Any, counter: int) -> Iterator[CounterWindow]:
