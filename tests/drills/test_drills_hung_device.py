@@ -21,7 +21,7 @@ import zmq
 
 from motcua.hub import keys_cli
 from motcua.link.client import ClientKeys, HubClient
-from tests.conftest import ROOT, free_port
+from tests.support.hubs import ROOT, free_port
 
 
 def _start(data: Path, curve: bool) -> tuple[subprocess.Popen[bytes], int, Path]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from tests.support.drills import wait_until
+from tests.support.wait import wait_until
 
 
 def _stored(hub: Any) -> int:
@@ -25,7 +25,7 @@ def test_a_retry_inside_the_window_gets_its_first_answer_and_old_replies_go(
     assert _stored(hub) == 1
     clock.advance(days=2, hours=1)  # outside the window
     hub.server._next_prune = 0.0  # the schedule's next run, now rather than in 10 minutes
-    wait_until(lambda: _stored(hub) == 0, 10, "old replies pruned")
+    wait_until(lambda: _stored(hub) == 0, "old replies pruned", timeout=10)
     assert ("kiosk-1", "tap-1") not in hub.server._replies
 
 

@@ -19,8 +19,9 @@ import pytest
 from motcua.hub.health import FULL, UNAVAILABLE, classify
 from motcua.hub.storage.db import sqlite_url
 from motcua.link.client import Endpoints, EventFollower, HubError
-from tests.conftest import start_hub
-from tests.support.drills import check_database, stop_hub, wait_until
+from tests.support.drills import check_database
+from tests.support.hubs import start_hub, stop_hub
+from tests.support.wait import wait_until
 
 
 def _pragma(store: Any, sql: str) -> Any:
@@ -48,7 +49,7 @@ def test_a_full_disk_refuses_in_words_alerts_and_recovers_without_restart(hub: A
     board.on_health = lambda view: alerts.append(str(view.health["storage"]))
     board.start()
     try:
-        wait_until(lambda: board.view is not None, 10, "board snapshot")
+        wait_until(lambda: board.view is not None, "board snapshot", timeout=10)
         _fill_disk(hub.store)
         # Each take writes a fact row and a reply: the file must grow, and may not.
         refusal = None
@@ -62,14 +63,14 @@ def test_a_full_disk_refuses_in_words_alerts_and_recovers_without_restart(hub: A
         assert "tạm ngừng cấp số" in refusal.vi and "not issued" in refusal.en
         health = kiosk.request("ping")["health"]
         assert health["storage"] == "full" and health["code"] == "storage_full"
-        wait_until(lambda: alerts[-1:] == ["full"], 10, "the board hears of the full disk")
+        wait_until(lambda: alerts[-1:] == ["full"], "the board hears of the full disk", timeout=10)
         assert board.view is not None and board.view.storage_fault
         assert hub.client("manager-1").request("snapshot", {})["health"]["storage"] == "full"
 
         _free_disk(hub.store)  # space returns: no restart, the hub finds out by itself
-        wait_until(lambda: kiosk.request("ping")["health"]["storage"] == "ok", 10,
-                   "recovery")
-        wait_until(lambda: alerts[-1:] == ["ok"], 10, "the board hears of the recovery")
+        wait_until(lambda: kiosk.request("ping")["health"]["storage"] == "ok", "recovery",
+                   timeout=10)
+        wait_until(lambda: alerts[-1:] == ["ok"], "the board hears of the recovery", timeout=10)
         after = kiosk.request("ticket.take", {"field": "A"})["ticket"]
     finally:
         board.stop()
@@ -128,8 +129,8 @@ def test_a_really_full_file_system_then_space_again(
                 break
         assert codes == {"storage_full"}, codes
         ballast.unlink()
-        wait_until(lambda: kiosk.request("ping")["health"]["storage"] == "ok", 10,
-                   "recovery")
+        wait_until(lambda: kiosk.request("ping")["health"]["storage"] == "ok", "recovery",
+                   timeout=10)
         kiosk.request("ticket.take", {"field": "A"})
     finally:
         kiosk.close()
@@ -149,7 +150,7 @@ def test_a_database_that_turns_read_only_is_reported_and_recovers(hub: Any) -> N
         kiosk.request("ticket.take", {"field": "A"})
     assert refused.value.code == "storage_unavailable"
     assert "tạm ngừng cấp số" in refused.value.vi
-    wait_until(lambda: kiosk.request("ping")["health"]["storage"] == "ok", 10, "recovery")
+    wait_until(lambda: kiosk.request("ping")["health"]["storage"] == "ok", "recovery", timeout=10)
     assert kiosk.request("ticket.take", {"field": "A"})["ticket"]["number"] == 2
     check = check_database(hub.db_path)
     assert sorted(t["number"] for t in check.issued.values()) == [1, 2]

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from motcua.hub.storage.db import sqlite_url
-from tests.conftest import start_hub
-from tests.support.drills import stop_hub
+from tests.support.hubs import start_hub, stop_hub
 
 
 def _next_ping(sock: socket.socket, timeout: float) -> bytes | None:

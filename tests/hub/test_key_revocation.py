@@ -33,8 +33,8 @@ from motcua.link.client import (
     HubError,
     HubUnavailable,
 )
-from tests.conftest import ROOT, free_port
-from tests.support.drills import wait_until
+from tests.support.hubs import ROOT, free_port
+from tests.support.wait import wait_until
 
 
 def _public(keys: Path, device: str) -> str:
@@ -184,13 +184,13 @@ def test_a_kept_device_follows_on_across_the_rebind(secure_hub) -> None:  # type
                              keys=ClientKeys.from_dir(keys / "devices" / "rating-1", "rating-1"))
     follower.start()
     try:
-        wait_until(lambda: follower.view is not None, 10, "the first snapshot")
+        wait_until(lambda: follower.view is not None, "the first snapshot", timeout=10)
         kiosk = client("kiosk-1")
         assert keys_cli.revoke(keys, "display-hall") == 0
         for _ in range(3):  # published while the follower is reconnecting
             kiosk.request("ticket.take", {"field": "C"})
         wait_until(lambda: follower.view is not None
-                   and follower.view.seq == server.store.last_seq(), 10, "the follower caught up")
+                   and follower.view.seq == server.store.last_seq(), "the follower caught up", timeout=10)
         assert follower.view is not None
         assert follower.view.state.last_number["C"] == 3 and not follower.refused
     finally:
@@ -262,7 +262,7 @@ def test_the_tool_says_when_no_hub_is_running(tmp_path: Path) -> None:
     keys = tmp_path / "keys"
     keys.mkdir()
     ok, words = notify_hub(keys)
-    assert ok and "no hub running" in words
+    assert ok and "no hub admin channel found" in words
     # a hub killed with -9 leaves its endpoint file behind: nobody answers on it
     (keys / ENDPOINT_FILE).write_text(f"ipc://{tmp_path}/gone.sock\n")
     ok, words = notify_hub(keys)
@@ -290,7 +290,7 @@ def hub_process(tmp_path: Path):  # type: ignore[no-untyped-def]
             stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     try:
         wait_until(lambda: (data / "keys" / ENDPOINT_FILE).exists() or proc.poll() is not None,
-                   30, "the hub's admin channel")
+                   "the hub's admin channel", timeout=30)
         assert proc.poll() is None, log.read_text()
         yield data, cp
     finally:
@@ -316,54 +316,58 @@ def _loop(client: HubClient, commands: list[tuple[str, dict[str, Any]]],
         record.append((sent, outcome))
 
 
-@pytest.mark.parametrize("how", ["revoke", "re-enrol"])
-def test_nothing_is_accepted_after_the_keys_tool_returns(hub_process, how: str) -> None:  # type: ignore[no-untyped-def]
-    data, cp = hub_process
+def _cut_off_during_a_loop(data: Path, cp: int, device: str,
+                           commands: list[tuple[str, dict[str, Any]]],
+                           tool: list[str]) -> tuple[list[str], list[str]]:
+    """Run ``motcua keys *tool`` while one socket of ``device`` sends back to back;
+    return the outcomes of the requests sent before and after the tool returned."""
     keys = data / "keys"
-    endpoint = f"tcp://127.0.0.1:{cp}"
-    if how == "revoke":
-        device = "counter-1"
-        commands: list[tuple[str, dict[str, Any]]] = [
-            ("ping", {}), ("counter.waiting", {}), ("counter.call_next", {}),
-            ("counter.pause", {}), ("counter.resume", {})]
-    else:
-        device = "kiosk-1"
-        commands = [("ping", {}), ("ticket.take", {"field": "A"})]
-    c = HubClient(endpoint, device, keys=ClientKeys.from_dir(keys / "devices" / device, device))
-    if device == "counter-1":
+    c = HubClient(f"tcp://127.0.0.1:{cp}", device,
+                  keys=ClientKeys.from_dir(keys / "devices" / device, device))
+    if device.startswith("counter"):
         c.request("counter.open", {"officer": "cb01"})
     record: list[tuple[float, str]] = []
     stop = threading.Event()
     loop = threading.Thread(target=_loop, args=(c, commands, stop, record))
     loop.start()
     try:
-        wait_until(lambda: len(record) >= 50, 30, "the request loop at full speed")
-        tool = ["revoke", device] if how == "revoke" else ["enrol", device]
+        wait_until(lambda: len(record) >= 50, "the request loop at full speed", timeout=30)
         done = _motcua("keys", "--data", str(data), *tool)
         returned = time.monotonic()
         assert done.returncode == 0, done.stdout + done.stderr
         assert "in force on the hub now" in done.stdout
-        wait_until(lambda: sum(1 for t, o in record if t > returned) >= 30, 20,
-                   "requests after the tool returned")
+        wait_until(lambda: sum(1 for t, _o in record if t > returned) >= 30, "requests after the tool returned",
+                   timeout=20)
     finally:
         stop.set()
         loop.join(10)
         c.close()
     before = [o for t, o in record if t < returned]
     after = [o for t, o in record if t > returned]
-    accepted_after = [o for o in after if o in ("ok", "authorised")]
-    print(f"{how}: {len(before)} requests before the tool returned, {len(after)} after, "
-          f"{len(accepted_after)} of them accepted")
-    assert before.count("ok") + before.count("authorised") >= 50
-    assert len(after) >= 30 and accepted_after == []
-    if how == "re-enrol":  # the new key works at once
-        with HubClient(endpoint, device,
-                       keys=ClientKeys.from_dir(keys / "devices" / device, device)) as fresh:
-            assert fresh.request("ping")["device"] == device
-    log = _motcua("keys", "--data", str(data), "log", device)
-    assert ("thu hồi / revoked" if how == "revoke" else "thay khoá / key replaced") in log.stdout
-    assert "từ chối khoá / key refused" in log.stdout
+    return before, after
 
+
+def test_nothing_is_accepted_after_the_keys_tool_returns(hub_process) -> None:  # type: ignore[no-untyped-def]
+    data, cp = hub_process
+    for device, commands, tool in [
+            ("kiosk-1", [("ping", {}), ("ticket.take", {"field": "A"})], ["enrol", "kiosk-1"]),
+            ("counter-1", [("ping", {}), ("counter.waiting", {}), ("counter.call_next", {}),
+                           ("counter.pause", {}), ("counter.resume", {})],
+             ["revoke", "counter-1"])]:
+        before, after = _cut_off_during_a_loop(data, cp, device, commands, tool)
+        accepted_after = [o for o in after if o in ("ok", "authorised")]
+        print(f"{' '.join(tool)}: {len(before)} requests before the tool returned, "
+              f"{len(after)} after, {len(accepted_after)} of them accepted")
+        assert before.count("ok") + before.count("authorised") >= 50
+        assert len(after) >= 30 and accepted_after == []
+        log = _motcua("keys", "--data", str(data), "log", device)
+        expected = "thu hồi / revoked" if tool[0] == "revoke" else "thay khoá / key replaced"
+        assert expected in log.stdout
+        assert "từ chối khoá / key refused" in log.stdout
+    keys = data / "keys"  # the re-enrolled kiosk's new key works at once
+    with HubClient(f"tcp://127.0.0.1:{cp}", "kiosk-1",
+                   keys=ClientKeys.from_dir(keys / "devices" / "kiosk-1", "kiosk-1")) as fresh:
+        assert fresh.request("ping")["device"] == "kiosk-1"
 
 
 def test_a_broken_allow_list_keeps_the_one_in_force(secure_hub) -> None:  # type: ignore[no-untyped-def]
@@ -393,3 +397,80 @@ def test_audit_entries_survive_a_damaged_line(tmp_path: Path) -> None:
     assert oct((tmp_path / "audit.log").stat().st_mode & 0o777) == "0o600"
     key = zmq.curve_keypair()[0].decode()
     assert fingerprint(key) == fingerprint(key) and len(fingerprint(key)) == 16
+
+
+def test_without_its_admin_socket_the_hub_serves_and_still_revokes(tmp_path: Path, centre, clock) -> None:  # type: ignore[no-untyped-def]
+    from motcua.hub.security import Registry, read_key
+    from motcua.hub.server import HubOptions, HubServer
+    from motcua.hub.storage.db import HubStore, sqlite_url
+
+    keys = tmp_path / "keys"
+    keys_cli.init(keys)
+    keys_cli.enrol(keys, "kiosk-1", "kiosk", None, None, keys / "devices" / "kiosk-1")
+    (keys / "run").write_text("not a folder")  # the socket's folder cannot be made
+    store = HubStore(sqlite_url(tmp_path / "hub.sqlite"), site_id=centre.id)
+    server = HubServer(centre, store, HubOptions(
+        "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", curve_secret_key=read_key(keys / "hub.key_secret")),
+        registry=Registry(centre, keys / "devices.json"), clock=clock)
+    server.start()
+    try:
+        kiosk = HubClient(f"tcp://127.0.0.1:{server.command_port}", "kiosk-1",
+                          keys=ClientKeys.from_dir(keys / "devices" / "kiosk-1", "kiosk-1"))
+        assert kiosk.request("ping")["device"] == "kiosk-1"
+        assert keys_cli.revoke(keys, "kiosk-1") == 0  # "... applies the change within 2 s"
+
+        def refused() -> bool:
+            try:
+                kiosk.request("ping", retries=0)
+            except HubError as exc:
+                return exc.code == "not_authorised"
+            return False
+
+        wait_until(refused, "the hub's own re-read of the allow-list", timeout=10)
+        kiosk.close()
+    finally:
+        server.stop()
+        store.close()
+
+
+def test_a_key_written_in_centre_toml_can_be_revoked_and_replaced(tmp_path: Path, centre, clock) -> None:  # type: ignore[no-untyped-def]
+    """centre.toml may carry a device's public_key; `motcua keys` still decides."""
+    from dataclasses import replace
+
+    from motcua.hub.security import Registry, read_key, write_key_pair
+    from motcua.hub.server import HubOptions, HubServer
+    from motcua.hub.storage.db import HubStore, sqlite_url
+
+    keys = tmp_path / "keys"
+    keys_cli.init(keys)
+    pub_k, _ = write_key_pair(tmp_path / "kiosk", "kiosk-1")
+    pub_c, _ = write_key_pair(tmp_path / "counter", "counter-1")
+    for d in ("kiosk", "counter"):
+        shutil.copy(keys / "hub.key", tmp_path / d / "hub.key")
+    in_toml = {"kiosk-1": pub_k.decode(), "counter-1": pub_c.decode()}
+    centre = replace(centre, devices=tuple(replace(d, public_key=in_toml.get(d.id, ""))
+                                           for d in centre.devices))
+    store = HubStore(sqlite_url(tmp_path / "hub.sqlite"), site_id=centre.id)
+    server = HubServer(centre, store, HubOptions(
+        "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", curve_secret_key=read_key(keys / "hub.key_secret")),
+        registry=Registry(centre, keys / "devices.json"), clock=clock)
+    server.start()
+    endpoint = f"tcp://127.0.0.1:{server.command_port}"
+    try:
+        with HubClient(endpoint, "kiosk-1", keys=ClientKeys.from_dir(tmp_path / "kiosk", "kiosk-1")) as kiosk, \
+                HubClient(endpoint, "counter-1",
+                          keys=ClientKeys.from_dir(tmp_path / "counter", "counter-1")) as desk:
+            assert kiosk.request("ping")["role"] == "kiosk"
+            assert desk.request("ping")["role"] == "counter"
+            assert keys_cli.revoke(keys, "kiosk-1", pub_k.decode(), "kiosk") == 0
+            keys_cli.enrol(keys, "counter-1", "counter", 1, None, keys / "devices" / "counter-1")
+            for old in (kiosk, desk):
+                with pytest.raises(HubError) as err:
+                    old.request("ping", retries=0)
+                assert err.value.code == "not_authorised"
+        with HubClient(endpoint, "counter-1",
+                       keys=ClientKeys.from_dir(keys / "devices" / "counter-1", "counter-1")) as new:
+            assert new.request("ping")["role"] == "counter"
+    finally:
+        server.stop()
+        store.close()

@@ -95,7 +95,8 @@ def test_a_following_device_learns_it_was_revoked(secure_hub) -> None:  # type: 
     board = EventFollower(Endpoints(f"tcp://127.0.0.1:{server.command_port}",
                                     f"tcp://127.0.0.1:{server.event_port}"), "display-hall",
                           keys=ClientKeys.from_dir(keys / "devices" / "display-hall",
-                                                   "display-hall"), on_refused=said.append)
+                                                   "display-hall"), on_refused=said.append,
+                          lost_after=1.0)
     board.start()
     try:
         deadline = time.monotonic() + 10

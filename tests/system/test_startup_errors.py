@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT, free_port
+from tests.support.hubs import ROOT, free_port
 
 
 def _motcua(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -142,8 +142,13 @@ def _tell_hub(keys: Path) -> bool:
     return ok
 
 
-def revoke(keys: Path, device: str) -> int:
+def revoke(keys: Path, device: str, centre_key: str = "", role: str = "") -> int:
+    """Withdraw every active key of ``device``; ``centre_key`` is a key centre.toml gives
+    it (``public_key``), which is withdrawn too by listing it as revoked."""
     data = _load(keys / "devices.json")
+    if centre_key and not any(d["public_key"] == centre_key for d in data["devices"]):
+        data["devices"].append({"device": device, "role": role, "public_key": centre_key,
+                                "from": "centre.toml"})
     withdrawn: list[dict[str, Any]] = []
     for d in data["devices"]:
         if d["device"] == device and not d.get("revoked"):
@@ -206,6 +211,8 @@ def main(argv: list[str]) -> int:
                     help="centre.toml (múi giờ / time zone)")
     r = sub.add_parser("revoke", help="thu hồi / revoke")
     r.add_argument("device")
+    r.add_argument("--config", default=str(DEFAULT_CONFIG),
+                   help="centre.toml (khoá ghi trong đó cũng bị thu hồi / its keys too)")
     args = p.parse_args(argv)
     keys = Path(args.data) / "keys"
     keys.mkdir(parents=True, exist_ok=True)
@@ -235,4 +242,6 @@ def main(argv: list[str]) -> int:
         return 0
     if args.cmd == "log":
         return show_log(keys, args.device, args.last, load_centre(args.config).timezone)
-    return revoke(keys, args.device)
+    known = load_centre(args.config).device_by_id(args.device)
+    return revoke(keys, args.device, known.public_key if known is not None else "",
+                  known.role if known is not None else "")

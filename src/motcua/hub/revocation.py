@@ -97,6 +97,23 @@ class KeyControl:
 
     # -- the admin socket ---------------------------------------------------------------
     def start(self) -> None:
+        """Open the admin socket. If that is impossible (a read-only key folder), the hub
+        still serves: it then applies changes on its own re-read within two seconds."""
+        try:
+            self._open()
+        except (OSError, zmq.ZMQError) as exc:
+            log.error("key admin channel not available (%s): a revocation takes effect at "
+                      "the hub's next re-read of devices.json, within 2 s", exc)
+            if self._sock is not None:
+                self._sock.close(0)
+                self._sock = None
+            self.endpoint = ""
+            return
+        self._thread = threading.Thread(target=self._serve, name="hub-admin", daemon=True)
+        self._thread.start()
+        log.info("key admin channel on %s", self.endpoint)
+
+    def _open(self) -> None:
         path = self.keys_dir / "run" / "admin.sock"
         if len(str(path)) > MAX_IPC_PATH:
             self._tmpdir = Path(tempfile.mkdtemp(prefix="motcua-admin-"))  # 0700 already
@@ -106,16 +123,13 @@ class KeyControl:
             os.chmod(path.parent, 0o700)  # nobody else may even reach the socket file
         sock = self.ctx.socket(zmq.REP)
         sock.linger = 0
+        self._sock = sock
         self.endpoint = f"ipc://{path}"
         sock.bind(self.endpoint)
         os.chmod(path, 0o600)
-        self._sock = sock
         tmp = self.keys_dir / (ENDPOINT_FILE + ".tmp")
         tmp.write_text(self.endpoint + "\n", "utf-8")
         os.replace(tmp, self.keys_dir / ENDPOINT_FILE)
-        self._thread = threading.Thread(target=self._serve, name="hub-admin", daemon=True)
-        self._thread.start()
-        log.info("key admin channel on %s", self.endpoint)
 
     def stop(self) -> None:
         self._stop.set()
@@ -141,7 +155,11 @@ class KeyControl:
                     continue
                 request = sock.recv()
                 if request.strip() == b"reload":
-                    reply = self.reload()
+                    try:
+                        reply = self.reload()
+                    except Exception as exc:  # the channel must outlive any one request
+                        log.exception("allow-list reload failed")
+                        reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
                 else:
                     reply = {"ok": False, "error": "unknown request; only 'reload'"}
                 sock.send(json.dumps(reply).encode("utf-8"))
@@ -207,10 +225,15 @@ def notify_hub(keys_dir: Path, timeout_s: float = CONFIRM_TIMEOUT_S + 1) -> tupl
     try:
         endpoint = marker.read_text("utf-8").strip()
     except OSError:
-        return True, ("Không có hub --curve nào đang chạy với thư mục khoá này: thay đổi có "
-                      "hiệu lực khi hub khởi động / no hub running with --curve on these keys: "
-                      "the change applies when it starts")
-    if not _listening(endpoint):
+        return True, ("Không thấy kênh quản trị của hub: hub đang chạy sẽ áp dụng trong vòng "
+                      "2 giây, nếu không thì khi hub khởi động / no hub admin channel found: a "
+                      "running hub applies the change within 2 s, otherwise when it starts")
+    state = _listening(endpoint)
+    if state == "denied":
+        return False, ("Không được phép mở kênh quản trị của hub: chạy bằng tài khoản của hub "
+                       "(sudo -u motcua …) / permission denied on the hub's admin socket: run "
+                       "as the hub's user (sudo -u motcua …)")
+    if state == "no":
         return True, ("Hub không chạy: thay đổi có hiệu lực khi hub khởi động / "
                       "the hub is not running: the change applies when it starts")
     ctx: zmq.Context[Any] = zmq.Context.instance()
@@ -232,15 +255,18 @@ def notify_hub(keys_dir: Path, timeout_s: float = CONFIRM_TIMEOUT_S + 1) -> tupl
                   f"({reply.get('active')} khoá hiệu lực / active keys)")
 
 
-def _listening(endpoint: str) -> bool:
-    """Is anyone listening on this ipc endpoint? (a hub killed with -9 leaves the file)"""
+def _listening(endpoint: str) -> str:
+    """Is anyone listening on this ipc endpoint: "yes", "no" (a hub killed with -9
+    leaves the file behind) or "denied" (another account's socket)."""
     if not endpoint.startswith("ipc://"):
-        return False
+        return "no"
     probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         probe.connect(endpoint[len("ipc://"):])
-        return True
+        return "yes"
+    except PermissionError:
+        return "denied"
     except OSError:
-        return False
+        return "no"
     finally:
         probe.close()

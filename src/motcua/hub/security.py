@@ -79,11 +79,8 @@ class Registry:
         with self._reload_lock:
             by_key: dict[str, Enrolment] = {}
             retired: dict[str, Enrolment] = {}
-            for d in self.centre.devices:
-                if d.public_key:
-                    by_key[d.public_key] = Enrolment(d.id, d.role, d.public_key, d.counter,
-                                                     d.kiosk)
             mtime = None
+            listed: set[str] = set()
             if self.keys_file is not None and self.keys_file.exists():
                 mtime = self.keys_file.stat().st_mtime
                 data = json.loads(self.keys_file.read_text("utf-8"))
@@ -91,6 +88,14 @@ class Registry:
                     e = Enrolment(item["device"], item["role"], item["public_key"],
                                   item.get("counter"), item.get("kiosk"))
                     (retired if item.get("revoked") else by_key)[e.public_key] = e
+                    listed.add(e.device)
+            for d in self.centre.devices:
+                # A key written in centre.toml counts only for devices the allow-list does
+                # not mention: once a device is enrolled, replaced or revoked with
+                # `motcua keys`, that file decides, or re-enrolling would leave the old key.
+                if d.public_key and d.id not in listed and d.public_key not in by_key:
+                    by_key[d.public_key] = Enrolment(d.id, d.role, d.public_key, d.counter,
+                                                     d.kiosk)
             for key in retired:
                 by_key.pop(key, None)  # a key once revoked stays revoked
             actors = {k: (Actor(e.device, e.role, e.counter, e.kiosk), e.device.encode())

@@ -391,9 +391,10 @@ class EventFollower:
                         last_heard = time.monotonic()
                         buffered.append(msg)
                 if time.monotonic() - last_heard > self.lost_after:
+                    just_lost = self.connected
                     self._set_connected(False)
                     need_snapshot = True
-                    if time.monotonic() - last_ping > PRESENCE_PING_S:
+                    if just_lost or time.monotonic() - last_ping > PRESENCE_PING_S:
                         # Silence may mean our key was revoked (the hub dropped every
                         # subscriber and refuses ours): ask, so the device can say so.
                         last_ping = time.monotonic()
