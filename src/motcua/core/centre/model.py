@@ -46,6 +46,10 @@ class Procedure:
     """Legal texts the procedure rests on."""
     documents: tuple[Document, ...] = ()
     """Papers to bring, shown to the citizen as a checklist at the kiosk."""
+    fees_vi: str = ""
+    """Fees and charges as the public-service portal states them (Phí, lệ phí)."""
+    level: str = ""
+    """Level that handles it, as the portal states it (Cấp thực hiện), e.g. "Cấp Xã"."""
 
 
 @dataclass(frozen=True)

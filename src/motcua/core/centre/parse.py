@@ -234,6 +234,7 @@ def _parse_procedure(t: _Table, code: str, position: int) -> Procedure:
         id=proc_id, vi=t.text("vi"), en=t.text("en", ""),
         time_limit_vi=t.text("time_limit_vi", ""), time_limit_en=t.text("time_limit_en", ""),
         legal_basis=t.text("legal_basis", ""), documents=tuple(documents),
+        fees_vi=t.text("fees_vi", ""), level=t.text("level", ""),
     )
 
 

@@ -55,6 +55,8 @@ class ProcedureEntry(_Shape):
     time_limit_en: str = ""
     legal_basis: str = ""
     documents: list[DocumentEntry] = []
+    fees_vi: str = ""
+    level: str = ""
     confidence: str = ""
     note_vi: str = ""
     note_en: str = ""
