@@ -12,7 +12,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from motcua.catalogue.__main__ import main as catalogue_main
-from motcua.catalogue.plan import apply_plan, export_csv, make_plan
+from motcua.catalogue.plan import export_csv, make_plan
 from motcua.catalogue.read import COLUMNS, read_export
 from motcua.core.centre.load import load_centre
 from motcua.kiosk.model import search_procedures
