@@ -64,6 +64,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "documents.none": ("Thủ tục này không có danh sách giấy tờ. Cán bộ sẽ hướng dẫn.",
                        "No document list for this procedure. Staff will guide you."),
     "documents.time_limit": ("Thời hạn giải quyết: {limit}", "Time limit: {limit}"),
+    "documents.fees": ("Phí, lệ phí: {fees}", "Fees: {fees}"),
     "documents.no_time_limit": ("Thời hạn giải quyết: theo quy định, cán bộ sẽ thông báo",
                                 "Time limit: as regulated; staff will tell you"),
     "documents.field": ("Lĩnh vực: {field}", "Field: {field}"),
