@@ -62,12 +62,23 @@ class ErrorReply(Reply):
                                             '{"key": "date_from"} for a bad key')]
 
 
+class Health(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The hub's own faults (motcua.hub.health): ``{"storage": "ok"}`` when well."""
+
+    storage: Annotated[str, Meta(description="ok | full | unavailable")]
+    code: str | None = None
+    since: str | None = None
+    message_vi: str | None = None
+    message_en: str | None = None
+
+
 class PingReply(Reply):
     hub_now: str
     seq: Annotated[int, Meta(description="last event sequence number")]
     stream_id: str
     device: str
     role: str
+    health: Health | None = None
 
 
 class You(Reply):
@@ -86,6 +97,7 @@ class SnapshotReply(Reply):
     waiting: Annotated[dict[str, int], Meta(description="people waiting per field code")]
     online: Annotated[list[str], Meta(description="devices heard from recently")]
     you: You
+    health: Health | None = None
     open_all_hours: Annotated[bool, Meta(description="the hub issues at any hour (demo): "
                                          "devices show no \"closed today\"")] = False
 
