@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import resource
 import statistics
 import sys
@@ -125,7 +124,9 @@ def main(argv: list[str]) -> int:
     p.add_argument("--floor", type=int, default=2000, help="round trips for the floor")
     p.add_argument("--json", type=Path, default=None)
     args = p.parse_args(argv)
-    logging.basicConfig(level=logging.ERROR)
+    from motcua.logs import setup_logging
+
+    setup_logging()
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     centre = load_centre(ROOT / "config" / "centre.toml")
     results: dict[str, Any] = {"tickets": args.tickets, "days": []}

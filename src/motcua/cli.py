@@ -4,6 +4,10 @@
     motcua demo           a whole sample centre on this machine
     motcua take|open|call|act|queue|tail|do   drive the hub from a terminal
     motcua printer|voice|kiosk|display|counter|rating|province|keys|report|simulate ...
+
+Quiet by default (warnings and errors); ``motcua -v PROGRAM`` logs what it does,
+``-vv`` debug lines too (:mod:`motcua.logs`). A box without the program's extra is told
+which one to install (:mod:`motcua.extras`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from motcua import logs
 from motcua.core import protocol
+from motcua.extras import missing_extra
 from motcua.link.args import add_hub_address, client_from
 from motcua.paths import SAMPLE_CONFIG
 
@@ -38,6 +44,7 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "simulate": ("motcua.simulate.cli", "mô phỏng một ngày / simulated day"),
     "drill": ("motcua.hub.drill_flood", "diễn tập sự cố / fault drills: flood"),
     "live": ("motcua.manager.cli", "màn hình theo dõi / manager's live view"),
+    "citizen": ("motcua.citizen.cli", "trang vé và tin nhắn / ticket pages and messages"),
 }
 
 
@@ -66,14 +73,24 @@ def _hub(args: argparse.Namespace) -> int:
         keys_dir = Path(args.keys_dir or data / "keys")
         secret = read_key(keys_dir / "hub.key_secret")
         keys_file = keys_dir / "devices.json"
+    booking_key = None
+    if args.booking_key:
+        from motcua.core.booking import BookingError, load_public_key
+        from motcua.startup import StartupError
+
+        try:
+            booking_key = load_public_key(Path(args.booking_key))
+        except BookingError as exc:
+            raise StartupError(exc.vi, exc.en) from None
     options = HubOptions(f"tcp://{args.bind}:{args.command_port}",
                          f"tcp://{args.bind}:{args.event_port}",
                          open_all_hours=args.open_all_hours, curve_secret_key=secret,
-                         config_dir=Path(args.config).resolve().parent)
+                         config_dir=Path(args.config).resolve().parent,
+                         booking_key=booking_key)
     server = HubServer(centre, store, options, registry=Registry(centre, keys_file))
     sync = None
     if args.province:
-        sync = _start_sync(args, store)
+        sync = _start_sync(args, store, server)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -99,7 +116,7 @@ def _hub(args: argparse.Namespace) -> int:
     return 0
 
 
-def _start_sync(args: argparse.Namespace, store: Any) -> Any:
+def _start_sync(args: argparse.Namespace, store: Any, server: Any) -> Any:
     """Send the outbox upward. Under CURVE the hub pins the province's key and uses its
     own sync key pair (made on first use; give its public key to the province)."""
     from motcua.hub.security import read_key, write_key_pair
@@ -117,8 +134,10 @@ def _start_sync(args: argparse.Namespace, store: Any) -> Any:
               f"{own_pub.decode()}", flush=True)
     else:
         logging.getLogger(__name__).warning("sync to the province WITHOUT CURVE (no --province-key)")
+    # The same link brings the centre's bookings down (docs/booking.md).
     client = SyncClient(store, args.province, server_public_key=server_key,
-                        client_secret_key=own_sec, client_public_key=own_pub)
+                        client_secret_key=own_sec, client_public_key=own_pub,
+                        bookings=server.bookings, site=server.centre.id)
     client.start()
     return client
 
@@ -223,7 +242,9 @@ def _tail(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="motcua", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("-v", "--verbose", action="store_true", help="ghi log chi tiết / debug logs")
+    p.add_argument("-v", "--verbose", action="count", default=0,
+                   help="ghi log chi tiết hơn (-v thông tin, -vv gỡ lỗi) / "
+                        "more log lines (-v info, -vv debug)")
     sub = p.add_subparsers(dest="cmd", metavar="COMMAND")
 
     h = sub.add_parser("hub", help="máy chủ trung tâm / run the centre's hub")
@@ -240,11 +261,17 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--province", default=None, help="tcp://host:5580 của máy chủ tỉnh / provincial server")
     h.add_argument("--province-key", default=None,
                    help="khoá công khai của máy chủ tỉnh / the province's public key file")
+    h.add_argument("--booking-key", default=None,
+                   help="khoá kiểm tra mã QR đặt lịch của tỉnh (booking.pub) / the province's "
+                        "booking key")
 
     d = sub.add_parser("demo", help="chạy trung tâm mẫu / run the sample centre")
     d.add_argument("--out", default="demo-output", help="nơi lưu ảnh chụp và vé / screenshots and tickets")
     d.add_argument("--seconds", type=float, default=0, help="dừng sau N giây / stop after N seconds (0 = run)")
     d.add_argument("--speed", type=float, default=0, help="chạy ngày mô phỏng nhanh gấp N lần / simulated day speed")
+    d.add_argument("--exit-after-tour", action="store_true",
+                   help="không màn hình: dừng khi tham quan xong / offscreen: stop once the "
+                        "tour is done (tests, CI)")
     d.add_argument("--screens", choices=("kiosk", "counter", "display", "rating", "live"),
                    default=None, help="chỉ chụp ảnh màn hình một chương trình vào --out / "
                    "only save one program's documentation pictures into --out")
@@ -295,14 +322,28 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    program = next((a for a in argv if not a.startswith("-")), "")
+    try:
+        return _run(argv)
+    except ModuleNotFoundError as exc:  # a box without the program's extra
+        message = missing_extra(program, exc)
+        if message is None:
+            raise
+        print(message, file=sys.stderr)
+        return 3
+
+
+def _run(argv: list[str]) -> int:
+    verbosity, argv = logs.split_verbosity(argv)
     if argv and argv[0] in DELEGATED:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+        # A program's own -v (after its name) counts too.
+        verbosity += sum(logs.split_verbosity([a])[0] for a in argv[1:])
+        logs.setup_logging(verbosity)
         module = importlib.import_module(DELEGATED[argv[0]][0])
         return int(module.main(argv[1:]))
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logs.setup_logging(verbosity + args.verbose)
     if args.cmd is None:
         parser.print_help()
         return 2

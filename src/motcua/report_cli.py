@@ -275,5 +275,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO)
+    from motcua.logs import setup_logging
+
+    setup_logging()
     raise SystemExit(main())

@@ -39,8 +39,8 @@ def test_strings_are_nfc_on_arrival() -> None:
 @pytest.mark.parametrize("kind, body, key, vi, en", [
     ("ticket.take", b'{"feild": "A"}', "feild", "Khoá không hợp lệ 'feild'", "Unknown key 'feild'"),
     ("ticket.take", b'{}', "field", "Thiếu khoá bắt buộc 'field'", "Missing required key 'field'"),
-    ("ticket.take", b'{"field": 7}', "field", "cần chuỗi, nhận số nguyên",
-     "expected str, got int"),
+    ("ticket.take", b'{"field": 7}', "field", "cần chuỗi hoặc null, nhận số nguyên",
+     "expected str | null, got int"),
     ("counter.open", b'{"officer": "cb01", "counter": true}', "counter", "Khoá 'counter' sai kiểu",
      "got bool"),
     ("counter.waiting", b'{"limit": 0}', "limit", "phải ≥ 1", "must be >= 1"),

@@ -122,7 +122,7 @@ def test_crossing_midnight_while_tickets_wait(tmp_path: Path, centre: Any) -> No
         # Nobody touches the hub: its own 2-second tick closes the day.
         wait_until(lambda: site.server.engine.state.day == "2025-11-25", "day rolled", 10)
         wait_until(lambda: {site.facts()[t["id"]]["status"] for t in monday} == {"cancelled"},
-                   10, "Monday's open tickets reported as cancelled")
+                   "Monday's open tickets reported as cancelled", 10)
         check = check_database(site.db_path)
         closed = check.of_type("day.closed")
         assert len(closed) == 1 and closed[0].body["day"] == "2025-11-24"
@@ -179,8 +179,7 @@ def test_a_crash_at_the_midnight_commit_leaves_no_open_report_rows(tmp_path: Pat
     assert before.facts[waiting["id"]]["status"] == "waiting"
     site = Centre(tmp_path, centre, clock, open_all_hours=True)   # the hub starts again
     try:
-        wait_until(lambda: site.facts()[waiting["id"]]["status"] == "cancelled", 10,
-                   "Monday's waiting ticket reported as cancelled after the restart")
+        wait_until(lambda: site.facts()[waiting["id"]]["status"] == "cancelled", "Monday's waiting ticket reported as cancelled after the restart", 10)
         assert len(check_database(site.db_path).of_type("day.closed")) == 1
     finally:
         site.close()

@@ -10,9 +10,6 @@ test run; both the open mode and CURVE are tried.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -21,26 +18,7 @@ import zmq
 
 from motcua.hub import keys_cli
 from motcua.link.client import ClientKeys, HubClient
-from tests.support.hubs import ROOT, free_port
-
-
-def _start(data: Path, curve: bool) -> tuple[subprocess.Popen[bytes], int, Path]:
-    cp, ep = free_port(), free_port()
-    log = data / "hub.log"
-    cmd = [sys.executable, "-m", "motcua.cli", "hub", "--data", str(data), "--open-all-hours",
-           "--command-port", str(cp), "--event-port", str(ep),
-           "--config", str(ROOT / "config" / "centre.toml")]
-    if curve:
-        cmd.append("--curve")
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and proc.poll() is None:
-        if "motcua hub:" in log.read_text("utf-8", "replace"):
-            return proc, cp, log
-        time.sleep(0.05)  # polling a log file: no event to wait on across processes
-    proc.kill()
-    raise AssertionError("hub did not start:\n" + log.read_text("utf-8", "replace"))
+from tests.support.hubs import HubProcess, free_port
 
 
 def _keys(data: Path, device: str) -> ClientKeys:
@@ -73,8 +51,8 @@ def test_a_device_that_floods_and_hangs_up_does_not_abort_the_hub(
         for dev, role in [("display-hall", "display"), ("kiosk-1", "kiosk")]:
             keys_cli.enrol(tmp_path / "keys", dev, role, None, None,
                            tmp_path / "keys" / "devices" / dev)
-    proc, port, log = _start(tmp_path, curve)
-    endpoint = f"tcp://127.0.0.1:{port}"
+    hub = HubProcess(tmp_path, free_port(), free_port(), args=["--curve"] if curve else [])
+    endpoint = hub.command
     ctx: zmq.Context[Any] = zmq.Context()
     kiosk = HubClient(endpoint, "kiosk-1", timeout=30.0, retries=0,
                       keys=_keys(tmp_path, "kiosk-1") if curve else None)
@@ -83,15 +61,14 @@ def test_a_device_that_floods_and_hangs_up_does_not_abort_the_hub(
             _hung_display(ctx, endpoint, n, _keys(tmp_path, "display-hall") if curve else None)
             # Served while the hub still works through the hung display's backlog.
             assert kiosk.request("ticket.take", {"field": "A"})["ticket"]["number"] == n + 1
-        assert proc.poll() is None, log.read_text("utf-8", "replace")[-2000:]
+        assert hub.proc.poll() is None, hub.output.text()[-2000:]
         assert kiosk.request("ping")["role"] == "kiosk"
-        text = log.read_text("utf-8", "replace")
-        assert "Assertion failed" not in text
-        # One throttled line per device, not one per dropped reply.
-        assert text.count("display-hall") < 20, text[-2000:]
     finally:
         kiosk.close()
         ctx.term()
-        proc.terminate()
-        proc.wait(10)
-    assert proc.returncode == 0, log.read_text("utf-8", "replace")[-2000:]
+        code = hub.terminate()
+    text = hub.output.text()
+    assert code == 0, text[-2000:]
+    assert "Assertion failed" not in text
+    # One throttled line per device, not one per dropped reply.
+    assert text.count("display-hall") < 20, text[-2000:]

@@ -26,10 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from motcua.core.state_snapshot import state_from_dict, state_to_dict
 from motcua.link.client import HubClient, HubError, HubUnavailable
 from tests.support.drills import FIELDS, check_database, replay_day
 from tests.support.hubs import HubProcess, free_port
+
+pytestmark = pytest.mark.slow  # a long drill: started first, beside the short tests
 
 log = logging.getLogger(__name__)
 ROUNDS = int(os.environ.get("MOTCUA_DRILL_ROUNDS", "8"))

@@ -8,8 +8,12 @@ import threading
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 from motcua.link.client import HubClient, HubError
 from tests.support.hubs import HubProcess, free_port
+
+pytestmark = pytest.mark.slow  # a long drill: started first, beside the short tests
 
 FIELDS = "ABCDEGHKLMN"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,9 @@ from zmq.auth.thread import ThreadAuthenticator
 
 from motcua.core import protocol
 from motcua.hub import keys_cli
-from motcua.link.client import ClientKeys, Endpoints, EventFollower, HubClient, HubError
+from motcua.link import client as link_client
+from motcua.link.client import ClientKeys, Endpoints, HubClient, HubError
+from tests.support.wait import EventWatch
 
 
 def test_enrolled_devices_work_under_curve(secure_hub) -> None:  # type: ignore[no-untyped-def]
@@ -89,52 +90,33 @@ def test_revoking_a_key_stops_an_open_session(secure_hub) -> None:  # type: igno
     assert server.engine.state.last_number["A"] == taken
 
 
-def test_a_following_device_learns_it_was_revoked(secure_hub) -> None:  # type: ignore[no-untyped-def]
+def _watch(server, keys: Path, device: str, **follower) -> EventWatch:  # type: ignore[no-untyped-def]
+    return EventWatch(Endpoints(f"tcp://127.0.0.1:{server.command_port}",
+                                f"tcp://127.0.0.1:{server.event_port}"), device,
+                      keys=ClientKeys.from_dir(keys / "devices" / device, device), **follower)
+
+
+def test_a_following_device_learns_it_was_revoked(secure_hub, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     server, keys, _client = secure_hub
-    said: list[bool] = []
-    board = EventFollower(Endpoints(f"tcp://127.0.0.1:{server.command_port}",
-                                    f"tcp://127.0.0.1:{server.event_port}"), "display-hall",
-                          keys=ClientKeys.from_dir(keys / "devices" / "display-hall",
-                                                   "display-hall"), on_refused=said.append,
-                          lost_after=1.0)
-    board.start()
-    try:
-        deadline = time.monotonic() + 10
-        while board.view is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert board.view is not None and said == []
+    monkeypatch.setattr(link_client, "PRESENCE_PING_S", 0.2)  # the board pings often
+    # The board hears nothing more once revoked (lost after 1 s), then asks the hub.
+    with _watch(server, keys, "display-hall", lost_after=1.0) as board:
+        assert board.refusals == []
         keys_cli.revoke(keys, "display-hall")
-        deadline = time.monotonic() + 15  # the board hears nothing more, then asks the hub
-        while said != [True] and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert said == [True] and board.refused
-    finally:
-        board.stop()
+        board.refusals.wait_for(lambda refused: refused, "the board told it is refused")
+        assert board.refusals == [True] and board.follower.refused
 
 
 def test_events_are_encrypted_and_carry_no_personal_data(secure_hub) -> None:  # type: ignore[no-untyped-def]
     server, keys, client = secure_hub
-    follower = EventFollower(Endpoints(f"tcp://127.0.0.1:{server.command_port}",
-                                       f"tcp://127.0.0.1:{server.event_port}"), "display-hall",
-                             keys=ClientKeys.from_dir(keys / "devices" / "display-hall",
-                                                      "display-hall"))
-    seen: list[dict] = []  # type: ignore[type-arg]
-    follower.on_event = lambda _v, e: seen.append(e.body)
-    follower.start()
-    try:
-        deadline = time.monotonic() + 10
-        while follower.view is None and time.monotonic() < deadline:
-            time.sleep(0.05)
+    with _watch(server, keys, "display-hall") as board:
         desk = client("counter-1")
         desk.request("counter.open", {"officer": "cb01"})
         client("kiosk-1").request("ticket.take", {"field": "A"})
         desk.request("counter.call_next", {})
         desk.request("counter.finish", {})
         client("rating-1").request("rating.submit", {"value": 4})
-        while len(seen) < 5 and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        follower.stop()
+        seen = [e.body for e in board.events.wait_len(5, "five events")]
     assert len(seen) >= 5
     names = [o.name for o in server.centre.officers]
     blob = json.dumps(seen, ensure_ascii=False)

@@ -18,7 +18,7 @@ def test_schema_pragmas_and_stream_id_survive_reopen(tmp_path) -> None:  # type:
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
     stream = store.stream_id
     store.close()
     again = HubStore(url, site_id="79-26734")

@@ -8,7 +8,6 @@ protocol, real SyncClient with CURVE, real ProvinceServer on PostgreSQL 127.0.0.
 
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from motcua.simulate.day import run_day
 from tests.support.clock import VN, FakeClock
 from tests.support.hubs import free_port, start_hub
 from tests.support.province import PG_URL
+from tests.support.wait import wait_until
 
 
 def test_three_days_offline_then_exactly_once_and_reports_agree(tmp_path: Path, centre) -> None:  # type: ignore[no-untyped-def]
@@ -49,16 +49,12 @@ def test_three_days_offline_then_exactly_once_and_reports_agree(tmp_path: Path, 
             report = run_day(endpoints, centre, speed=0, tickets=60, seed=day, clock=clock)
             assert report.issued == 60
         clock.now = datetime(2025, 11, 27, 7, 0, tzinfo=VN)  # Thursday: the day rolls over
-        deadline = time.monotonic() + 10
-        while store.read_after(store.last_seq() - 1, 1)[0].type != "day.opened":
-            assert time.monotonic() < deadline, "the hub did not roll over to Thursday"
-            time.sleep(0.05)
+        wait_until(lambda: store.read_after(store.last_seq() - 1, 1)[0].type == "day.opened",
+                   "the hub rolled over to Thursday")
         last = store.last_seq()
         assert last > 1000 and sync.status()["acked_seq"] == 0
-        deadline = time.monotonic() + 10
-        while sync.status()["backlog"] != last:  # the backlog is reported, not hidden
-            assert time.monotonic() < deadline, sync.status()
-            time.sleep(0.05)
+        wait_until(lambda: sync.status()["backlog"] == last,  # reported, not hidden
+                   "the backlog reported")
 
         province = ProvinceServer(None, f"tcp://127.0.0.1:{port}", engine=engine, schema=schema,
                                   secret_key=ssec, public_key=spub,

@@ -141,6 +141,7 @@ def test_the_view_matches_the_hub_after_a_few_commands(qtbot, hub, clock, wall, 
     assert window.cell("counters", 0, 3) == "–"
 
 
+@pytest.mark.slow
 def test_devices_seen_and_faults_in_red(qtbot, hub, make_window) -> None:  # type: ignore[no-untyped-def]
     window = make_window(ends_of(hub))
     hub.client("kiosk-1").request("ping", {})
@@ -188,6 +189,7 @@ def test_lost_banner_and_recovery(qtbot, centre, clock, tmp_path: Path,  # type:
         store.close()
 
 
+@pytest.mark.slow
 def test_a_simulated_day_and_the_view_agree(qtbot, hub, clock, make_window) -> None:  # type: ignore[no-untyped-def]
     window = make_window(ends_of(hub))
     report = run_day(ends_of(hub), hub.server.centre, speed=0, tickets=40, seed=5, clock=clock)
@@ -292,6 +294,7 @@ def test_options_and_errors_in_words(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "Không đọc được khoá" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_screenshot_mode(hub, tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def]
     hub.client("counter-3").request("counter.open", {"officer": "cb03"})
     hub.client("kiosk-1").request("ticket.take", {"field": "K"})

@@ -18,6 +18,7 @@ from motcua.printer.driver import TicketPrinter
 from motcua.printer.render import decode_text
 from motcua.printer.ticket import sample_ticket
 from motcua.printer.virtual import TcpServer, VirtualPrinter, VirtualState
+from tests.support.twins import TWIN_STATUS_S
 
 RENDER = ["render", "--number", "A025", "--field", "Tư pháp – Hộ tịch", "--ahead", "3",
           "--estimate", "12", "--issued", "16/07/2025 14:30"]
@@ -118,7 +119,8 @@ def test_standalone_virtual_printer_over_tcp(tmp_path: Path) -> None:
     try:
         host, port = where.removeprefix("tcp:").rsplit(":", 1)
         with NetworkLink(host, int(port)) as link:
-            assert TicketPrinter(link, "tcvn3").print_ticket(sample_ticket()).ok
+            assert TicketPrinter(link, "tcvn3", status_timeout=TWIN_STATUS_S).print_ticket(
+                sample_ticket()).ok
     finally:
         out = _stop(proc)
     assert "printed 1 tickets" in out

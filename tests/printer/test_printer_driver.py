@@ -12,6 +12,7 @@ from motcua.printer.render import render
 from motcua.printer.status import PrinterStatus
 from motcua.printer.ticket import sample_ticket
 from motcua.printer.virtual import PtyServer, TcpServer, VirtualLink, VirtualPrinter, VirtualState
+from tests.support.twins import TWIN_STATUS_S
 
 
 def test_prints_a_ticket(tmp_path: Path) -> None:
@@ -86,7 +87,7 @@ def test_end_to_end_over_serial_with_rts_cts(tmp_path: Path, mode: str) -> None:
     server = PtyServer(printer)
     try:
         with SerialLink(server.path, 115200, rtscts=True) as link:
-            result = TicketPrinter(link, mode).print_ticket(sample_ticket())
+            result = TicketPrinter(link, mode, status_timeout=TWIN_STATUS_S).print_ticket(sample_ticket())
         assert result.ok, result.reason_en
         assert printer.wait_for_tickets(1)
         assert printer.tickets[0].data == render(sample_ticket(), mode)
@@ -101,7 +102,7 @@ def test_end_to_end_over_tcp_with_a_fault_in_between(tmp_path: Path) -> None:
         from motcua.printer.connections import NetworkLink
 
         with NetworkLink(server.host, server.port) as link:
-            tp = TicketPrinter(link, "raster")
+            tp = TicketPrinter(link, "raster", status_timeout=TWIN_STATUS_S)
             assert tp.print_ticket(sample_ticket()).ok
             printer.state = VirtualState.COVER_OPEN
             refused = tp.print_ticket(sample_ticket(number="A026"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import termios
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +19,6 @@ from typing import Any
 import pytest
 
 from motcua.core.centre.model import Device
-from motcua.hub import server as hub_server
 from motcua.hub.storage.db import sqlite_url
 from motcua.link.client import Endpoints, EventFollower, HubClient, HubError
 from motcua.printer import node as printer_node
@@ -30,7 +28,8 @@ from motcua.printer.node import PrinterNode, ticket_print
 from motcua.printer.render import decode_text, render
 from motcua.printer.virtual import PtyServer, TcpServer, VirtualLink, VirtualPrinter, VirtualState
 from tests.support.hubs import free_port, start_hub
-from tests.support.wait import wait_until
+from tests.support.twins import TWIN_STATUS_S
+from tests.support.wait import EventWatch, Signal, wait_until
 
 DEADLINE_S = 8.0
 REPRINT = "*** IN LẠI ***"
@@ -125,7 +124,8 @@ def rig(request: pytest.FixtureRequest, hub: Any, tmp_path: Path) -> Iterator[Ri
     else:
         server = TcpServer(printer)
         link = NetworkLink(server.host, server.port)
-    node = PrinterNode(_endpoints(hub), "printer-1", printer=TicketPrinter(link, "tcvn3"),
+    node = PrinterNode(_endpoints(hub), "printer-1",
+                       printer=TicketPrinter(link, "tcvn3", status_timeout=TWIN_STATUS_S),
                        poll_status_s=0.1)
     events: list[tuple[str, dict[str, Any]]] = []
     watcher = EventFollower(_endpoints(hub), "display-hall",
@@ -380,17 +380,28 @@ def test_tickets_waiting_at_start_are_printed_failed_ones_as_reprints(hub: Any,
 def test_an_idle_node_stays_online_at_the_hub(hub: Any, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing to print, nothing changes: the node still pings, so it is listed online."""
-    monkeypatch.setattr(hub_server, "OFFLINE_AFTER_S", 0.5)
+    hub.server.offline_after_s = 0.5
     monkeypatch.setattr(printer_node, "PING_S", 0.2)
     node, _paper = _in_process_node(hub.command, hub.events, "printer-1", tmp_path / "t")
+    pings: Signal[str] = Signal()
+    real_ask = node._ask
+
+    def ask(kind: str, body: dict[str, Any], request_id: str | None = None) -> dict[str, Any]:
+        reply = real_ask(kind, body, request_id)
+        if kind == "ping":
+            pings.append(kind)
+        return reply
+
+    monkeypatch.setattr(node, "_ask", ask)
     admin = hub.client("admin")
-    with node:
+    with EventWatch(hub.endpoints) as watch, node:
         wait_until(lambda: node.connected and _printer_status(admin, "printer-1") == "ok",
                    "the node ready")
-        until = time.monotonic() + 1.5  # three times the hub's "offline after"
-        while time.monotonic() < until:
+        for n in range(1, 9):  # eight pings, 1.6 s: three times the hub's "offline after"
+            pings.wait_len(n, "the idle node's pings")
             assert "printer-1" in admin.request("snapshot", {})["online"]
-            time.sleep(0.1)
+        assert not [e for e in watch.events if e.type == "device.status"
+                    and e.body["device"] == "printer-1" and e.body["status"] == "offline"]
 
 
 def test_a_report_the_hub_missed_is_delivered_later_and_nothing_reprints(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import select
 import socket
 import sys
 import termios
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,10 +85,9 @@ def test_rts_cts_is_switched_on_for_the_serial_port(pty_link: SerialLink) -> Non
 
 def test_a_late_answer_is_not_misread(printer: VirtualPrinter, pty_link: SerialLink) -> None:
     pty_link.write(b"\x10\x04\x04")  # answered, never read: a stale byte waits
-    deadline = time.monotonic() + 5
-    while not pty_link.serial.in_waiting and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert pty_link.serial.in_waiting == 1
+    # The stale byte is there once the port reports it readable (select wakes on it).
+    readable, _, _ = select.select([pty_link.serial.fileno()], [], [], 5)
+    assert readable and pty_link.serial.in_waiting == 1
     printer.state = VirtualState.COVER_OPEN
     assert query_status(pty_link, timeout=0.2) is PrinterStatus.COVER_OPEN
 

@@ -6,7 +6,6 @@ there these tests fail: they are the proof that nothing is stored twice or skipp
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 from collections.abc import Iterator
@@ -15,10 +14,9 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from motcua.province.protocol import Batch, parse_batch
 from motcua.province.sim import MemoryOutbox, centre_day
 from motcua.province.store import Store, create_schema
-from tests.support.province import PG_URL
+from tests.support.province import PG_URL, batch_of
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +42,7 @@ def outbox() -> MemoryOutbox:
     return box
 
 
-def batch(box: MemoryOutbox, first: int, last: int, site: str | None = None) -> Batch:
-    events = [e.to_wire() for e in box.read_after(first - 1, last - first + 1)]
-    payload = {"site": site or box.site_id, "stream_id": box.stream_id, "first_seq": first,
-               "last_seq": last, "hub_now": "2025-07-01T17:00:00+07:00", "events": events}
-    return parse_batch(json.dumps(payload, ensure_ascii=False).encode())
+batch = batch_of
 
 
 def test_schema_creation_is_idempotent(store: Store) -> None:

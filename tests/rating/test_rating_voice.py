@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 from motcua.rating.voice_prompt import PROMPT_CLIP, VoicePrompt
@@ -37,7 +36,8 @@ def test_the_prompt_is_spoken_from_a_recorded_clip(tmp_path: Path) -> None:
         prompt.ask()  # ... and again: one more prompt, not two
         sink.gate.set()
         wait_until(lambda: prompt.played == 2, "the second prompt")
-        time.sleep(0.05)
+        # Nothing more is queued: a third prompt would still be waiting on the wake flag.
+        assert not prompt._wake.is_set() and prompt.played == 2
         assert len(sink.played) == 2
         assert sink.played[0] >= 0.4 and prompt.errors == []
     finally:

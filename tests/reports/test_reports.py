@@ -356,8 +356,9 @@ def test_hub_answers_report_summary_with_the_same_dict(hub, centre) -> None:  # 
     desk.request("counter.open", {"officer": "cb01"})
     desk.request("counter.call_next", {})
     desk.request("counter.finish", {})
-    got = hub.client("manager-1").request("report.summary", {"date_from": "2025-11-24",
-                                                             "date_to": "2025-11-24"})
+    # The first report starts the hub's read worker (a process of its own): give it time.
+    manager = hub.client("manager-1", timeout=30.0)
+    got = manager.request("report.summary", {"date_from": "2025-11-24", "date_to": "2025-11-24"})
     assert got == summary(centre, hub.store.facts("2025-11-24", "2025-11-24"),
                           date_from="2025-11-24", date_to="2025-11-24")
     t = {r["key"]: r["value"] for r in got["tables"]["totals"]["rows"]}

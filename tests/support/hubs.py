@@ -77,6 +77,41 @@ class RunningHub:
         self.server, self.store = fresh.server, fresh.store
 
 
+_TEMPLATE: list[Path] = []
+"""A migrated, empty hub database made once per test process (see :func:`_new_sqlite`)."""
+
+
+def _new_sqlite(db_url: str) -> None:
+    """Give a new SQLite hub database the schema by copying an empty migrated one.
+
+    Running the Alembic migrations costs about 0.1 s per database and the tests make
+    hundreds; a copy costs a millisecond. The copy has no stream id yet, so every hub
+    still gets its own (HubStore writes it on first open).
+    """
+    prefix = "sqlite:///"
+    if not db_url.startswith(prefix):
+        return
+    path = Path(db_url[len(prefix):])
+    if path.exists() or not path.parent.is_dir():
+        return
+    if not _TEMPLATE:
+        import atexit
+        import shutil
+        import tempfile
+
+        from motcua.hub.storage.db import make_engine, migrate
+
+        folder = Path(tempfile.mkdtemp(prefix="motcua-test-template-"))
+        atexit.register(shutil.rmtree, folder, True)
+        engine = make_engine(prefix + str(folder / "hub.sqlite"))
+        migrate(engine)
+        engine.dispose()  # the last connection checkpoints the WAL into the file
+        _TEMPLATE.append(folder / "hub.sqlite")
+    import shutil
+
+    shutil.copyfile(_TEMPLATE[0], path)
+
+
 def start_hub(centre: Any, db_url: str, clock: Any, command_port: int = 0,
               event_port: int = 0, *, db_path: Path | None = None,
               **options: Any) -> RunningHub:
@@ -84,6 +119,7 @@ def start_hub(centre: Any, db_url: str, clock: Any, command_port: int = 0,
     from motcua.hub.server import HubOptions, HubServer
     from motcua.hub.storage.db import HubStore
 
+    _new_sqlite(db_url)
     store = HubStore(db_url, site_id=centre.id)
     cmd = f"tcp://127.0.0.1:{command_port or '*'}"
     ev = f"tcp://127.0.0.1:{event_port or '*'}"
@@ -96,17 +132,18 @@ def start_hub(centre: Any, db_url: str, clock: Any, command_port: int = 0,
 
 
 def stop_hub(server: Any, store: Any) -> None:
-    """Stop an in-process hub, also when its loop is stuck in a blocking send (finding F2).
-
-    A stuck loop never sees the stop flag; terminating its ZeroMQ context makes the
-    blocked call return (ETERM) so the thread ends instead of outliving the test.
-    """
-    server._stop.set()
-    server._thread.join(3)
-    if server._thread.is_alive():
-        server.ctx.term()
-        server._thread.join(10)
-    else:
+    """Stop an in-process hub (also one already stopped), even when its loop is stuck in a
+    blocking send (finding F2): terminating its ZeroMQ context makes the blocked call
+    return (ETERM) so the thread ends instead of outliving the test."""
+    thread = server._thread
+    if thread is not None and thread.is_alive() and not server.ctx.closed:
+        server._stop.set()
+        server._wake()  # as HubServer.stop does: never wait out a poll
+        thread.join(3)
+        if thread.is_alive():
+            server.ctx.term()
+            thread.join(10)
+    if not server.ctx.closed:
         server.stop()
     store.close()
 
@@ -115,7 +152,8 @@ class HubProcess:
     """``motcua hub`` in its own process, as a centre runs it; ready once it says so.
 
     ``program`` is the command that starts motcua (default: this interpreter's
-    ``-m motcua.cli``; a hub-only install passes its own ``motcua`` script).
+    ``-m motcua.cli``; a hub-only install passes its own ``motcua`` script);
+    ``global_args`` go before ``hub`` (``-v``), ``args`` after it.
     """
 
     READY = "motcua hub:"
@@ -123,11 +161,13 @@ class HubProcess:
 
     def __init__(self, data: Path, command_port: int, event_port: int, *,
                  program: Sequence[str] | None = None, args: Sequence[str] = (),
+                 global_args: Sequence[str] = (),
                  env: dict[str, str] | None = None, timeout: float = 30.0) -> None:
         self.command_port, self.event_port = command_port, event_port
         self.command = f"tcp://127.0.0.1:{command_port}"
         self.events = f"tcp://127.0.0.1:{event_port}"
-        cmd = [*(program or (sys.executable, "-m", "motcua.cli")), "hub", "--data", str(data),
+        cmd = [*(program or (sys.executable, "-m", "motcua.cli")), *global_args, "hub",
+               "--data", str(data),
                "--open-all-hours", "--command-port", str(command_port),
                "--event-port", str(event_port),
                "--config", str(ROOT / "config" / "centre.toml"), *args]

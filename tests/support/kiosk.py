@@ -27,9 +27,11 @@ def kiosk_maker(qtbot: Any) -> Iterator[Callable[..., Any]]:
     links: list[QtHubLink] = []
 
     def make(hub: Any, *, device: str = "kiosk-1", orientation: str = "portrait",
-             lang: str = "vi", online: bool = True) -> KioskWindow:
+             lang: str = "vi", online: bool = True, **window: Any) -> KioskWindow:
         link = QtHubLink(Endpoints(hub.command, hub.events), device)
-        window = KioskWindow(link, orientation=orientation, lang=lang)  # type: ignore[arg-type]
+        window_ = KioskWindow(link, orientation=orientation, lang=lang,  # type: ignore[arg-type]
+                              **window)
+        window = window_
         qtbot.addWidget(window)
         link.start()
         links.append(link)

@@ -20,6 +20,11 @@ from tests.support.wait import Signal
 FAST_RETRY: dict[str, float] = {"retry_initial": 0.02, "retry_max": 0.1}
 """Serial devices re-open an unplugged port quickly in tests."""
 
+TWIN_STATUS_S = 1.0
+"""How long a status query waits for the virtual printer. A real printer answers DLE EOT
+in milliseconds (the product waits 0.3 s); the twin answers from a thread of a busy test
+process, or from a process beside many others, and may need longer."""
+
 
 class ButtonRecorder:
     """Callbacks for a serial button device: presses and status changes, as signals."""

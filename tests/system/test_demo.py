@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
 
 from tests.support.hubs import ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(360)]  # a long drill: started first
 
 
 def test_demo_walks_a_citizen_through_the_centre_offscreen(tmp_path: Path) -> None:
@@ -17,8 +20,9 @@ def test_demo_walks_a_citizen_through_the_centre_offscreen(tmp_path: Path) -> No
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("DISPLAY", None)
     run = subprocess.run(
-        [sys.executable, "-m", "motcua.cli", "demo", "--out", str(out), "--seconds", "24"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        [sys.executable, "-m", "motcua.cli", "demo", "--out", str(out), "--seconds", "240",
+         "--exit-after-tour"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     said = run.stdout
     assert str(out / "tickets") in said and str(out / "screenshots") in said

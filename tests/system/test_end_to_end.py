@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from motcua.counter.window import CounterWindow
 from motcua.display.hall import HallBoard
 from motcua.kiosk.window import KioskWindow
@@ -20,6 +22,8 @@ from motcua.printer.node import PrinterNode
 from motcua.printer.virtual import VirtualLink, VirtualPrinter
 from motcua.qt.link import QtHubLink
 from motcua.rating.tablet import RatingTablet
+
+pytestmark = pytest.mark.slow  # a long drill: started first, beside the short tests
 
 WAIT_MS = 10_000
 

@@ -80,6 +80,10 @@ class Ticket:
     print_failed: bool = False
     ahead: int = 0
     estimate_minutes: int = 0
+    booking: str | None = None
+    """The booking code this ticket was checked in with (docs/booking.md)."""
+    not_before: datetime | None = None
+    """A booked citizen who came early: not in any queue, so not called, before this."""
     rating: int | None = None
     satisfied: bool | None = None
     periods: list[Period] = dc_field(default_factory=list)
@@ -175,7 +179,7 @@ class DayState:
         self.waiting_priority.clear()
         self.targeted.clear()
         for t in self.tickets.values():
-            if t.status == WAITING:
+            if t.status == WAITING and t.not_before is None:
                 self.enqueue(t)
 
     def waiting_count(self, field_code: str) -> int:
@@ -236,11 +240,26 @@ def _issued(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
                procedure=b.get("procedure"), kiosk=b.get("kiosk"), ahead=b.get("ahead", 0),
                estimate_minutes=b.get("estimate_minutes", 0), issued_by=b.get("issued_by"),
                quick=bool(b.get("quick", False)))
+    booked = b.get("booking")
+    if booked:
+        t.booking = booked["code"]
+        if booked.get("not_before"):
+            t.not_before = datetime.fromisoformat(booked["not_before"])
     t.open_period(WAITING, ts)
     s.tickets[t.id] = t
     s.last_number[t.field] = max(s.last_number.get(t.field, 0), t.number)
     s.issued[t.field] = s.issued.get(t.field, 0) + 1
-    s.enqueue(t)
+    if t.not_before is None:
+        s.enqueue(t)
+
+
+def _window_opened(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
+    """An early booked citizen's window opened: into the queue, called like priority."""
+    t = s.tickets[b["ticket"]]
+    if t.status == WAITING and t.not_before is not None:
+        t.not_before = None
+        t.order_at = ts
+        s.enqueue(t)
 
 
 def _take_to_counter(s: DayState, ts: datetime, b: dict[str, Any], state: str) -> Ticket:
@@ -448,6 +467,7 @@ def _alert_cleared(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
 
 
 _HANDLERS = {
+    "ticket.window_opened": _window_opened,
     "day.opened": _day_opened,
     "day.closed": _day_closed,
     "ticket.issued": _issued,

@@ -8,6 +8,8 @@ from typing import Any
 
 from motcua.core.state import CounterState, DayState, Period, RatingWindow, Ticket
 
+_TIMES = ("issued_at", "order_at", "first_called_at", "served_at", "finished_at", "not_before")
+
 
 def _dt(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
@@ -19,7 +21,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def ticket_to_dict(t: Ticket) -> dict[str, Any]:
     d = asdict(t)
-    for key in ("issued_at", "order_at", "first_called_at", "served_at", "finished_at"):
+    for key in _TIMES:
         d[key] = _iso(getattr(t, key))
     d["periods"] = [{"state": p.state, "start": _iso(p.start), "end": _iso(p.end),
                      "counter": p.counter, "officer": p.officer} for p in t.periods]
@@ -28,7 +30,7 @@ def ticket_to_dict(t: Ticket) -> dict[str, Any]:
 
 def ticket_from_dict(d: dict[str, Any]) -> Ticket:
     data = dict(d)
-    for key in ("issued_at", "order_at", "first_called_at", "served_at", "finished_at"):
+    for key in _TIMES:
         data[key] = _dt(data.get(key))
     data["periods"] = [Period(p["state"], datetime.fromisoformat(p["start"]), _dt(p["end"]),
                               p["counter"], p["officer"]) for p in d.get("periods", [])]

@@ -66,9 +66,6 @@ def run_headless(args: argparse.Namespace, device: str, keys: Any,
                  stop: threading.Event | None = None) -> int:
     """Keypad presses -> hub commands until SIGINT/SIGTERM (or ``stop`` is set)."""
     stop = stop or threading.Event()
-    if not logging.getLogger().handlers:  # presses, outcomes and the cable go to the log
-        logging.basicConfig(level=logging.INFO,
-                            format="%(asctime)s %(name)s %(levelname)s %(message)s")
     endpoints = endpoints_from(args)
     sender = ThreadedSender(endpoints.command, device, keys=keys)
     bridge = KeypadBridge(sender, args.counter, args.keypad, baudrate=args.keypad_baud)

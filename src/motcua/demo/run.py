@@ -116,7 +116,12 @@ def run_demo(args: argparse.Namespace) -> int:
         QTimer.singleShot(int(args.seconds * 1000), stop.set)
     sim_thread = _start_simulation(args, endpoints, centre) if args.speed else None
     if offscreen:
-        _tour(demo, app, on_done=lambda: print(_tour_summary(demo), flush=True))
+        def toured() -> None:
+            print(_tour_summary(demo), flush=True)
+            if getattr(args, "exit_after_tour", False):
+                stop.set()
+
+        _tour(demo, app, on_done=toured)
     app.exec()
     for link in demo.links:
         link.stop()
@@ -175,37 +180,84 @@ def _open_windows(demo: Demo, endpoints: Any, offscreen: bool) -> None:
     demo.windows = windows
 
 
+STEP_LIMIT_S = 30.0
+"""How long one tour step may take on a busy machine before the tour goes on regardless."""
+
+
 def _tour(demo: Demo, app: Any, on_done: Callable[[], None]) -> None:
-    """Offscreen: walk one citizen through the centre, screenshotting each step."""
+    """Offscreen: walk one citizen through the centre, screenshotting each step.
+
+    Each step waits until it can run (``ready``) and until its effect is there (``done``:
+    the kiosk shows the next screen, or the hub's answer came back as an event), so the
+    pictures are right however busy the machine is; then the windows are photographed.
+    """
     from PySide6.QtCore import QTimer
 
     w = demo.windows
-    steps: list[tuple[float, str, Callable[[], None]]] = [
-        (3.0, "home", lambda: None),
-        (1.5, "field", lambda: w["kiosk"].choose_field("A")),
-        (1.5, "procedure", lambda: w["kiosk"].choose_procedure("A.1")),
-        (1.5, "confirm", lambda: w["kiosk"].show_screen("confirm")),
-        (1.5, "ticket", lambda: w["kiosk"].take()),
-        (1.5, "sign-in", lambda: w["counter1"].sign_in()),
-        (1.5, "called", lambda: w["counter1"].trigger("call_next")),
-        (1.5, "finished", lambda: w["counter1"].trigger("finish")),
-        (1.5, "rated", lambda: w["rating1"].press_level(
-            w["rating1"].link.view.centre.rating_scale[0].value)),
-    ]
-    delay = 0.0
-    for wait, label, action in steps:
-        delay += wait
+    kiosk, desk, tablet = w["kiosk"], w["counter1"], w["rating1"]
 
-        def run(label: str = label, action: Callable[[], None] = action) -> None:
+    def seq() -> int:
+        views = [lk.view for lk in demo.links]
+        return min((v.seq for v in views if v is not None), default=-1)
+
+    def always() -> bool:
+        return True
+
+    def screen(name: str) -> Callable[[int], bool]:
+        return lambda _before: bool(kiosk.current_screen() == name)
+
+    def answered(before: int) -> bool:  # an event came back and every window has it
+        return seq() > before
+
+    Step = tuple[str, Callable[[], bool], Callable[[], object], Callable[[int], bool]]
+    steps: list[Step] = [
+        ("home", lambda: all(lk.view is not None for lk in demo.links), lambda: None,
+         lambda _b: True),
+        ("field", always, lambda: kiosk.choose_field("A"), screen("procedures")),
+        ("procedure", always, lambda: kiosk.choose_procedure("A.1"), screen("documents")),
+        ("confirm", always, lambda: kiosk.show_screen("confirm"), screen("confirm")),
+        ("ticket", always, kiosk.take, lambda b: screen("result")(b) and answered(b)),
+        ("sign-in", lambda: bool(desk.connected and desk.officer_names), desk.sign_in,
+         answered),
+        ("called", always, lambda: desk.trigger("call_next"), answered),
+        ("finished", always, lambda: desk.trigger("finish"), answered),
+        ("rated", always, lambda: tablet.press_level(
+            tablet.link.view.centre.rating_scale[0].value), answered),
+    ]
+    tick_ms, settle_ms = 100, 400
+
+    def wait(cond: Callable[[], bool], then: Callable[[], None], label: str,
+             waited: float = 0.0) -> None:
+        if cond() or waited >= STEP_LIMIT_S:
+            if waited >= STEP_LIMIT_S:
+                log.warning("demo step %s: still not there after %.0f s", label, waited)
+            then()
+            return
+        QTimer.singleShot(tick_ms, lambda: wait(cond, then, label, waited + tick_ms / 1000))
+
+    def run(index: int) -> None:
+        if index == len(steps):
+            on_done()
+            return
+        label, ready, action, done = steps[index]
+
+        def act() -> None:
+            before = seq()
             try:
                 action()
             except Exception:
                 log.exception("demo step %s failed", label)
-            # taken before the next step runs, so each picture shows its own step
-            QTimer.singleShot(900, lambda: demo.screenshot(label))
 
-        QTimer.singleShot(int(delay * 1000), run)
-    QTimer.singleShot(int((delay + 2.5) * 1000), on_done)
+            def shoot() -> None:
+                demo.screenshot(label)  # before the next step runs: each picture is its own
+                run(index + 1)
+
+            # A moment for the windows to paint what they just received.
+            wait(lambda: done(before), lambda: QTimer.singleShot(settle_ms, shoot), label)
+
+        wait(ready, act, label)
+
+    QTimer.singleShot(0, lambda: run(0))
 
 
 def _start_simulation(args: argparse.Namespace, endpoints: Any, centre: Any) -> threading.Thread:

@@ -87,5 +87,7 @@ def serve(endpoint: str, idle_exit_s: float = IDLE_EXIT_S) -> int:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    from motcua.logs import setup_logging
+
+    setup_logging()
     raise SystemExit(serve(sys.argv[1]))

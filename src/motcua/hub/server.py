@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import zmq
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from motcua.core import protocol
+from motcua.core.booking import BookingError
 from motcua.core.calendar import business_day, local
 from motcua.core.centre.load import centre_to_dict
 from motcua.core.centre.model import Centre
@@ -28,8 +30,10 @@ from motcua.core.facts import fact_row
 from motcua.core.state import FINAL_STATES, DayState, Event, apply
 from motcua.core.state_snapshot import state_to_dict
 from motcua.hub import health, limits
+from motcua.hub.bookings import HubBookings
+from motcua.hub.citizens import CitizenCaps
 from motcua.hub.domain import policy
-from motcua.hub.domain.engine import Actor, Engine, counter_view, ticket_public
+from motcua.hub.domain.engine import Actor, Engine, Outcome, counter_view, ticket_public
 from motcua.hub.domain.errors import Refusal
 from motcua.hub.heavy import HeavyReads
 from motcua.hub.officers import photo_reply
@@ -70,6 +74,10 @@ class HubOptions:
     """The hub's CURVE secret key; None runs the open mode (see motcua.hub.security)."""
     config_dir: Path | None = None
     """Folder of the centre file: officers' photos are found relative to it."""
+    booking_key: Ed25519PublicKey | None = None
+    """The province's public key for booking QR codes; None takes typed codes only."""
+    citizen_cap: int = 2
+    """Tickets one citizen (by ID card) may take per field and day (motcua.hub.citizens)."""
 
 
 class HubServer:
@@ -81,6 +89,8 @@ class HubServer:
         self.registry = registry or Registry(centre)
         self.clock = clock
         self.engine = Engine(centre, open_all_hours=self.options.open_all_hours)
+        self.bookings = HubBookings(store.engine, self.options.booking_key)
+        self.citizens = CitizenCaps(store.engine, self.options.citizen_cap)
         self._replies: dict[tuple[str, str], StoredReply] = {}
         self._presence: dict[str, float] = {}
         self._stop = threading.Event()
@@ -417,7 +427,15 @@ class HubServer:
                 outgoing.append((identity, stored.ok, cmd.request_id, stored.body))
                 continue
             try:
-                outcome = self.engine.handle(actor, cmd.type, cmd.body, now)
+                prepared, refusal = self._prepare(cmd, now)
+                if refusal is not None:
+                    outcome = Outcome(False, refusal, [])
+                else:
+                    outcome = self.engine.handle(actor, cmd.type, prepared, now)
+                    if outcome.ok and prepared.get("citizen"):
+                        ticket = outcome.reply["ticket"]
+                        self.citizens.add(self.engine.state.day, ticket["field"],
+                                          prepared["citizen"], ticket["id"])
                 ok, body = outcome.ok, outcome.reply
                 for e in outcome.events:
                     day = e.body["day"] if e.type.startswith("day.") else self.engine.state.day
@@ -474,9 +492,14 @@ class HubServer:
             refusal = self._storage_failed(exc)
             if refusal["code"] == "internal":
                 log.exception("commit failed; nothing of this batch was acknowledged")
+            self.citizens.forget_unflushed()
             self._reload()
             outgoing[:] = [(i, False, r, refusal) for i, _ok, r, _b in outgoing]
             return
+        try:
+            self.citizens.flush()
+        except Exception:  # the tickets are committed; only the cap may count one short
+            log.exception("per-citizen marks not written")
         if self.health.recover():
             self._hb_now = True
         created = self.now().isoformat()
@@ -553,6 +576,37 @@ class HubServer:
                        for t in e.body.get("expired", [])]
             evs = [(e, e.body.get("day") or self.engine.state.day) for e in outcome.events]
             self._commit_and_publish(pub, evs, [], {}, expired, [])
+        released = self.engine.handle(Actor("hub", "admin"), "hub.release_bookings", {},
+                                      self.now())
+        if released.events:
+            self._commit_and_publish(pub, [(e, self.engine.state.day) for e in released.events],
+                                     [], {}, [], [])
+
+    def _prepare(self, cmd: protocol.Command,
+                 now: datetime) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """What the engine cannot know, checked here at the boundary: a booking verified
+        (QR) or looked up (typed code) (motcua.hub.bookings), and the per-citizen cap
+        (motcua.hub.citizens). Returns the body for the engine, or a refusal."""
+        if cmd.type != "ticket.take":
+            return cmd.body, None
+        body = cmd.body
+        scanned = body.get("booking")
+        if scanned:
+            try:
+                booking = self.bookings.resolve(str(scanned), self.centre.id)
+            except BookingError as exc:
+                body = {**body, "_booking_error": {"code": exc.code, "vi": exc.vi,
+                                                   "en": exc.en}}
+            else:
+                body = {**body, "_booking": booking.to_dict()}
+        citizen = body.get("citizen")
+        if citizen and self.citizens.reached(business_day(self.centre, now).isoformat(),
+                                             str(body.get("field")), str(citizen)):
+            n = self.citizens.cap
+            return body, Refusal("citizen_cap", f"Mỗi công dân được lấy tối đa {n} số mỗi "
+                                 "lĩnh vực trong ngày", f"Each citizen may take {n} tickets "
+                                 "per field a day", {"cap": n}).to_body()
+        return body, None
 
     # -- queries ---------------------------------------------------------------------
     def _query(self, actor: Actor, cmd: protocol.Command, now: datetime) -> dict[str, Any]:

@@ -26,7 +26,8 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -45,6 +46,14 @@ PROTOCOL = b"MCS1"
 """First frame of every sync message; bump it if the frames ever change shape."""
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class BookingSink(Protocol):
+    """Where pulled bookings go (:class:`motcua.hub.bookings.HubBookings`)."""
+
+    def cursor(self) -> int: ...
+
+    def store(self, rows: Iterable[dict[str, Any]]) -> int: ...
 
 
 class OutboxSource(Protocol):
@@ -136,6 +145,9 @@ class SyncClient:
         reconnect_max_s: float = 10.0,
         heartbeat_ivl_s: float = 5.0,
         heartbeat_timeout_s: float = 15.0,
+        bookings: BookingSink | None = None,
+        site: str = "",
+        bookings_every_s: float = 30.0,
     ) -> None:
         keys = (server_public_key, client_secret_key, client_public_key)
         if any(k is None for k in keys) and any(k is not None for k in keys):
@@ -174,6 +186,12 @@ class SyncClient:
         self._down_since = 0.0
         self._down_reported = False
         self._stream = str(source.stream_id)
+        # Bookings pulled down (docs/booking.md): one request at a time, after a cursor.
+        self.bookings = bookings
+        self.site = site
+        self.bookings_every_s = bookings_every_s
+        self._booking_request: tuple[bytes, float] | None = None  # (id, deadline)
+        self._next_booking_pull = 0.0
 
     # ----------------------------------------------------------------- public API
     def start(self) -> None:
@@ -322,6 +340,7 @@ class SyncClient:
         # Refresh first: the backlog shown on the dashboard must grow while offline too.
         self._refresh_last_seq()
         now = time.monotonic()
+        self._pull_bookings(sock, now)
         if now < self._paused_until:
             return
         for b in self._inflight.values():  # oldest first (dicts keep insertion order)
@@ -349,6 +368,37 @@ class SyncClient:
             self._send_after = batch.last
             if not self._send(sock, batch):
                 return
+
+    def _pull_bookings(self, sock: zmq.Socket[bytes], now: float) -> None:
+        """Ask for the centre's bookings changed after our cursor (every
+        ``bookings_every_s``, at once again while the province says there are more)."""
+        if self.bookings is None or now < self._next_booking_pull:
+            return
+        if self._booking_request is not None and now < self._booking_request[1]:
+            return  # one request at a time; a lost one is asked again after its time-out
+        request_id = f"bk-{uuid.uuid4().hex[:12]}".encode()
+        body = json.dumps({"site": self.site, "after": self.bookings.cursor()}).encode()
+        try:
+            sock.send_multipart([PROTOCOL, b"BOOKINGS", request_id, body], flags=zmq.NOBLOCK)
+        except zmq.ZMQError:
+            self._next_booking_pull = now + 1.0
+            return
+        self._booking_request = (request_id, now + self.timeout_s)
+
+    def _on_bookings(self, request_id: bytes, body: Mapping[str, Any]) -> None:
+        if self._booking_request is None or request_id != self._booking_request[0]:
+            return  # an answer we stopped waiting for: the next pull asks again
+        self._booking_request = None
+        if "error" in body:
+            log.warning("sync %s: bookings not pulled: %s", self._stream, body.get("reason"))
+            self._next_booking_pull = time.monotonic() + self.bookings_every_s
+            return
+        assert self.bookings is not None
+        stored = self.bookings.store(list(body.get("bookings", [])))
+        if stored:
+            log.info("sync %s: %d booking change(s) pulled", self._stream, stored)
+        self._next_booking_pull = (time.monotonic() if body.get("more")
+                                   else time.monotonic() + self.bookings_every_s)
 
     def _make_batch(self, events: list[OutboxEvent]) -> _Batch:
         # Keep only the contiguous prefix: the province refuses a batch with holes.
@@ -453,6 +503,9 @@ class SyncClient:
         if body.get("stream_id", self._stream) != self._stream:
             raise ValueError("reply for another stream")
         self._set(connected=True)
+        if kind == b"BOOKINGS":
+            self._on_bookings(batch_id, body)
+            return
         known = batch_id in self._inflight
         if kind == b"ACK":
             self._on_ack(int(body["ack_seq"]))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from motcua.qt.app import (
     client_parser,
@@ -39,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="chạy trong cửa sổ thay vì toàn màn hình / run in a window")
     p.add_argument("--lang", choices=("vi", "en"), default="vi",
                    help="ngôn ngữ mặc định / default language (vi)")
+    p.add_argument("--citizen-secret", type=Path, default=None,
+                   help="tệp bí mật của trung tâm để giới hạn số theo thẻ căn cước / the "
+                        "centre's secret for the per-citizen cap (docs/privacy.md)")
+    p.add_argument("--elderly-age", type=int, default=60,
+                   help="tuổi được ưu tiên khi quét thẻ căn cước / priority age (60)")
     return p
 
 
@@ -62,8 +68,17 @@ def main(argv: list[str]) -> int:
         size = screen.size() if screen is not None else None
         orientation = "landscape" if size is not None and size.width() > size.height() \
             else "portrait"
+    secret = None
+    if args.citizen_secret is not None:
+        try:
+            secret = bytes.fromhex(args.citizen_secret.read_text("ascii").strip())
+        except (OSError, ValueError) as exc:
+            print(f"Không đọc được tệp bí mật {args.citizen_secret} / cannot read the citizen "
+                  f"secret: {exc}", file=sys.stderr)
+            return 2
     link = QtHubLink(endpoints_from(args), args.device, keys=keys)
-    window = KioskWindow(link, orientation=orientation, lang=args.lang)
+    window = KioskWindow(link, orientation=orientation, lang=args.lang,
+                         citizen_secret=secret, elderly_age=args.elderly_age)
     link.start()
     show_window(window, windowed=args.windowed)
     log.info("kiosk %s: hub %s", args.device, args.hub)

@@ -170,6 +170,10 @@ class Flow:
     """The hub's answer to ``ticket.take`` (``ticket``, ``field_vi``, ``field_en``)."""
     from_lookup: bool = False
     """The documents screen was reached from the lookup (Back goes there)."""
+    booking: str | None = None
+    """A booking's QR token or typed code (the booking screen)."""
+    citizen: str | None = None
+    """Keyed hash of the citizen's ID number, from a scanned ID card (per-citizen cap)."""
 
 
 @dataclass
@@ -185,6 +189,8 @@ class Context:
     """No snapshot yet since start: show "connecting" rather than "lost"."""
     clock: Callable[[], datetime] = dc_field(default=lambda: datetime.now().astimezone())
     """The kiosk's wall clock (the header's date and time, today's hours)."""
+    card_note: str = ""
+    """What the kiosk tells the citizen after a scan (ID card read, or why not)."""
 
     @property
     def centre(self) -> Centre | None:

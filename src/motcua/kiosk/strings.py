@@ -26,6 +26,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "home.cap_reached": ("Đã hết số hôm nay", "No numbers left today"),
     "home.lookup": ("Tra cứu thủ tục", "Look up a procedure"),
     "home.priority": ("Ưu tiên", "Priority"),
+    "home.booking": ("Tôi đã đặt lịch hẹn", "I have a booking"),
+    "home.booking_sub": ("Quét mã QR hoặc gõ mã đặt lịch", "Scan the QR code or type the code"),
+    "booking.title": ("Đã đặt lịch hẹn trực tuyến", "Booked online"),
+    "booking.hint": ("Đưa mã QR trên điện thoại hoặc giấy hẹn vào máy quét, hoặc gõ mã đặt "
+                     "lịch gồm 8 ký tự.", "Hold the QR code on your phone or paper to the "
+                     "scanner, or type the 8-character booking code."),
+    "booking.placeholder": ("Mã đặt lịch, ví dụ ZPF6-MMGW", "Booking code, e.g. ZPF6-MMGW"),
+    "booking.take": ("Lấy số theo lịch hẹn", "Get my number"),
+    "card.elderly": ("Đã đọc thẻ căn cước: Ông/Bà được ưu tiên (từ {age} tuổi). Mời chọn "
+                     "lĩnh vực.", "ID card read: you have priority (aged {age} or over). "
+                     "Please choose a field."),
+    "card.read": ("Đã đọc thẻ căn cước. Mời chọn lĩnh vực.", "ID card read. Please choose a field."),
+    "card.bad": ("Không đọc được mã vừa quét: {why}", "The scanned code could not be read: {why}"),
     "home.lookup_sub": ("Xem giấy tờ cần mang theo, không lấy số",
                         "See which documents to bring, without taking a number"),
     "home.lang_other": ("English", "Tiếng Việt"),

@@ -31,8 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from motcua.core.booking import peek
+from motcua.core.cccd import ELDERLY_AGE, CardError
+from motcua.kiosk.checkin import CardRead, ScanCatcher, is_booking, read_card
 from motcua.kiosk.header import CentreHeader
 from motcua.kiosk.model import Context, Flow, KioskState, find_procedure, printer_status
+from motcua.kiosk.screens.booking import BookingScreen
 from motcua.kiosk.screens.confirm import ConfirmScreen
 from motcua.kiosk.screens.documents import DocumentsScreen
 from motcua.kiosk.screens.home import HomeScreen
@@ -61,6 +65,7 @@ class KioskWindow(QWidget):
 
     def __init__(self, link: QtHubLink, *, orientation: Orientation = "portrait",
                  lang: Lang = "vi", clock: Callable[[], datetime] | None = None,
+                 citizen_secret: bytes | None = None, elderly_age: int = ELDERLY_AGE,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         load_fonts()
@@ -78,6 +83,11 @@ class KioskWindow(QWidget):
         self._online = False
         self._authorised = True
         self._forced: dict[str, Any] = {}
+        self.citizen_secret = citizen_secret
+        """Keys the ID number's hash for the per-citizen cap (docs/privacy.md); None: no cap."""
+        self.elderly_age = elderly_age
+        self.card: CardRead | None = None
+        """The ID card scanned for the citizen at the kiosk now (cleared on Home)."""
         self._build()
         self._timers()
         link.view_changed.connect(self._on_view)
@@ -85,6 +95,8 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+            self.scanner = ScanCatcher(self.on_scan, self)
+            app.installEventFilter(self.scanner)
         self.set_orientation(orientation)
         if link.view is not None:
             self._on_view(link.view)
@@ -133,14 +145,17 @@ class KioskWindow(QWidget):
         self.confirm = ConfirmScreen(ctx, self._nav())
         self.result = ResultScreen(ctx)
         self.lookup = LookupScreen(ctx, self._nav(back=False))
+        self.booking = BookingScreen(ctx, self._nav(back=False))
         self.screens: dict[str, Screen] = {}
         for s in (self.home, self.priority, self.priority_fields, self.procedures,
-                  self.documents, self.confirm, self.result, self.lookup):
+                  self.documents, self.confirm, self.result, self.lookup, self.booking):
             self.screens[s.name] = s
             self.stack.addWidget(s)
         self.home.field_chosen.connect(self.choose_field)
         self.home.priority_clicked.connect(self.start_priority)
         self.home.lookup_clicked.connect(self.open_lookup)
+        self.home.booking_clicked.connect(self.open_booking)
+        self.booking.submitted.connect(self.take_booking)
         self.priority.category_chosen.connect(self.choose_priority)
         self.priority_fields.field_chosen.connect(self.choose_field)
         self.procedures.procedure_chosen.connect(self.choose_procedure)
@@ -239,8 +254,11 @@ class KioskWindow(QWidget):
         if self.flow.busy:
             return
         self.ctx.flow = Flow()
+        self.card = None
+        self.ctx.card_note = ""
         self.history.clear()
         self.lookup.reset()
+        self.booking.reset()
         self.show_screen("home", remember=False)
 
     def _choose(self, **changes: Any) -> None:
@@ -260,7 +278,7 @@ class KioskWindow(QWidget):
         if field is None:
             return
         if self.current_screen() == "home":
-            self.ctx.flow = Flow()
+            self.ctx.flow = self._fresh_flow()
         self._choose(field=code, procedure=None, from_lookup=False)
         self.show_screen("procedures" if field.procedures else "confirm")
 
@@ -291,11 +309,58 @@ class KioskWindow(QWidget):
         self.ctx.flow = Flow(field=hit.field.code, procedure=procedure_id, from_lookup=True)
         self.show_screen("documents")
 
+    # -- the scanner: bookings and ID cards -----------------------------------------------
+    def _fresh_flow(self) -> Flow:
+        """A new citizen's flow; a card scanned a moment ago still counts for them."""
+        card = self.card
+        if card is None:
+            return Flow()
+        centre = self.ctx.centre
+        elderly = card.elderly and centre is not None and any(
+            c.code == "elderly" for c in centre.priority_categories)
+        return Flow(priority="elderly" if elderly else None, citizen=card.citizen)
+
+    def open_booking(self) -> None:
+        if not self.state.can_take:
+            return
+        self.ctx.flow = Flow()
+        self.booking.reset()
+        self.show_screen("booking")
+
+    def take_booking(self, scanned: str) -> None:
+        """Send a booking (the hub verifies it and finds its field)."""
+        if self.flow.busy:
+            return
+        peeked = peek(scanned) if is_booking(scanned) else None
+        self.ctx.flow = Flow(booking=scanned, field=peeked.field if peeked else None,
+                             citizen=self.card.citizen if self.card else None)
+        if self.current_screen() != "booking":
+            self.show_screen("booking")
+        self.take()
+
+    def on_scan(self, text: str) -> None:
+        """The scanner read something while no text box had the focus."""
+        self._restart_idle()
+        if is_booking(text):
+            self.take_booking(text)
+            return
+        lang = self.ctx.lang
+        try:
+            self.card = read_card(text, self.ctx.clock().date(), self.citizen_secret,
+                                  self.elderly_age)
+        except CardError as exc:
+            self.ctx.card_note = tr("card.bad", lang, why=exc.vi if lang == "vi" else exc.en)
+        else:
+            self.ctx.card_note = (tr("card.elderly", lang, age=self.card.age_threshold)
+                                  if self.card.elderly else tr("card.read", lang))
+            self.ctx.flow = self._fresh_flow()
+        self.show_screen("home", remember=False)
+
     # -- taking a ticket -------------------------------------------------------------
     def take(self) -> None:
         """Send ``ticket.take`` once; a tap while it is on its way does nothing."""
         flow = self.flow
-        if flow.busy or flow.field is None or flow.result is not None:
+        if flow.busy or (flow.field is None and not flow.booking) or flow.result is not None:
             return
         if not self.state.can_take:
             self.refresh()
@@ -304,12 +369,16 @@ class KioskWindow(QWidget):
             flow.request_id = uuid.uuid4().hex
         flow.busy = True
         flow.failure = None
-        body: dict[str, Any] = {"field": flow.field}
+        body: dict[str, Any] = {"field": flow.field} if flow.field else {}
         if flow.procedure:
             body["procedure"] = flow.procedure
         if flow.priority:
             body["priority"] = flow.priority
-        log.info("ticket.take %s (request %s)", body, flow.request_id)
+        if flow.booking:
+            body["booking"] = flow.booking
+        if flow.citizen:
+            body["citizen"] = flow.citizen
+        log.info("ticket.take field %s (request %s)", flow.field, flow.request_id)
         self.confirm.refresh()
         self.link.request("ticket.take", body, request_id=flow.request_id,
                           on_ok=functools.partial(self._took, flow),
@@ -434,4 +503,5 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+            app.removeEventFilter(self.scanner)
         super().closeEvent(event)

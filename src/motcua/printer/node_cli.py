@@ -198,5 +198,7 @@ def main(argv: list[str], stop: threading.Event | None = None) -> int:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    from motcua.logs import setup_logging
+
+    setup_logging()
     sys.exit(main(sys.argv[1:]))

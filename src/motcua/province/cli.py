@@ -235,6 +235,9 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--public-key", required=True,
                    help="khoá Z85 của hub; dùng --public-key=KHOÁ nếu khoá bắt đầu bằng '-' / "
                         "the hub's Z85 key; write --public-key=KEY when it starts with '-'")
+    from motcua.province.booking.cli import add_parsers as add_booking_parsers
+
+    add_booking_parsers(sub)
     return p
 
 
@@ -244,9 +247,12 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # --help, or a usage error already printed by argparse
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
-    logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False)
-                        else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
-                        "%(message)s")
+    if getattr(args, "verbose", False):  # logging itself is set up by ``motcua`` (motcua.logs)
+        logging.getLogger("motcua").setLevel(logging.DEBUG)
+    if args.command == "booking":
+        from motcua.province.booking.cli import run as run_booking
+
+        return run_booking(args)
     handlers = {"serve": _cmd_serve, "keys": _cmd_keys, "allow": _cmd_allow}
     try:
         return handlers[args.command](args)

@@ -38,6 +38,8 @@ __all__ = [
 
 PROTOCOL = b"MCS1"
 BATCH = b"BATCH"
+BOOKINGS = b"BOOKINGS"
+"""A hub pulling its centre's bookings: ``{"site", "after": cursor}`` (docs/booking.md)."""
 MAX_BATCH_ID = 128
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _MIN_DAY = date(2000, 1, 1)

@@ -19,6 +19,7 @@ envelope is readable, otherwise dropped with a log line.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import zlib
@@ -31,8 +32,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from zmq.auth.thread import ThreadAuthenticator
 
 from motcua.core.text import nfc
+from motcua.province.booking.store import BookingStore
 from motcua.province.protocol import (
     BATCH,
+    BOOKINGS,
     MAX_BATCH_ID,
     PROTOCOL,
     ProtocolError,
@@ -287,7 +290,7 @@ class ProvinceServer:
                   frames: list[zmq.Frame]) -> None:
         identity = frames[0].bytes
         parts = [f.bytes for f in frames[1:]]
-        if len(parts) < 3 or parts[0] != PROTOCOL or parts[1] != BATCH \
+        if len(parts) < 3 or parts[0] != PROTOCOL or parts[1] not in (BATCH, BOOKINGS) \
                 or len(parts[2]) > MAX_BATCH_ID:
             self._count(dropped=1)
             log.warning("dropped a message that is not an MCS1 BATCH (%d frames, starts %r)",
@@ -310,8 +313,8 @@ class ProvinceServer:
             site = bound
         worker = zlib.crc32(key.encode() if key else identity) % len(pushes)
         try:
-            pushes[worker].send_multipart([identity, site.encode(), batch_id, parts[3]],
-                                          flags=zmq.NOBLOCK)
+            pushes[worker].send_multipart([identity, site.encode(), batch_id, parts[3],
+                                           parts[1]], flags=zmq.NOBLOCK)
         except zmq.Again:  # that worker is stuck (database?): keep serving the others
             self._count(dropped=1)
             log.warning("worker %d is overloaded; batch %r dropped, the hub will resend",
@@ -337,8 +340,11 @@ class ProvinceServer:
             while not self._stop.is_set():
                 if not pull.poll(50):
                     continue
-                identity, site, batch_id, payload = pull.recv_multipart()
-                frames = self._handle(site.decode(), batch_id, payload)
+                identity, site, batch_id, payload, kind = pull.recv_multipart()
+                if kind == BOOKINGS:
+                    frames = self._bookings(site.decode(), batch_id, payload)
+                else:
+                    frames = self._handle(site.decode(), batch_id, payload)
                 out.send_multipart([identity, *frames])
         except Exception:
             log.exception("province worker %d failed", index)
@@ -388,6 +394,29 @@ class ProvinceServer:
         if result.kind == "REFUSED":
             log.warning("refused batch %r: %s", batch_id[:40], result.reason)
         return reply(result.kind.encode(), batch_id, result.body(batch.stream_id))
+
+    def _bookings(self, bound_site: str, request_id: bytes, payload: bytes) -> list[bytes]:
+        """A hub pulls its centre's bookings changed after its cursor (docs/booking.md)."""
+        try:
+            body = json.loads(payload)
+            site, after = str(body["site"]), int(body["after"])
+            if self.curve and site != bound_site:
+                raise ProtocolError("site_mismatch", f"khóa này thuộc điểm {bound_site} / "
+                                    f"this key belongs to site {bound_site!r}")
+            rows = BookingStore(self.store.engine, self.store.schema).since(site, after, 500)
+        except ProtocolError as exc:
+            return reply(BOOKINGS, request_id, {"error": exc.code, "reason": exc.message})
+        except (ValueError, KeyError, TypeError) as exc:
+            return reply(BOOKINGS, request_id, {"error": "bad_request",
+                                                "reason": f"yêu cầu sai / bad request: {exc}"})
+        except Exception:  # no booking tables yet, or the database is down: say so
+            log.exception("booking pull for %s failed", bound_site or "?")
+            return reply(BOOKINGS, request_id, {"error": "unavailable", "reason":
+                                                "chưa lấy được lịch hẹn / bookings unavailable"})
+        return reply(BOOKINGS, request_id, {
+            "site": site, "more": len(rows) == 500,
+            "bookings": [{**r.booking.to_dict(), "status": r.status, "seq": r.seq}
+                         for r in rows]})
 
     def describe(self) -> dict[str, Any]:
         """Where it listens and how (for logs and the CLI)."""

@@ -1,7 +1,8 @@
 """The provincial event store (PostgreSQL through SQLAlchemy 2 + psycopg 3).
 
 Tables, all inside one PostgreSQL schema (``province`` by default; tests use a
-throw-away one):
+throw-away one), made and changed by Alembic migrations (``province/migrations``, run by
+:func:`migrate` when the server starts):
 
 ``streams``
     One row per hub database (``stream_id``), with its ``site`` and ``last_seq``, the
@@ -29,15 +30,20 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from motcua.province.protocol import Batch
 
-__all__ = ["IngestResult", "Store", "StreamInfo", "create_schema"]
+__all__ = ["HEAD_REVISION", "IngestResult", "Store", "StreamInfo", "create_schema", "migrate"]
 
 log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+HEAD_REVISION = "0001"
+"""The newest revision in province/migrations/versions (a test checks they agree)."""
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -74,6 +80,35 @@ class StreamInfo:
     last_batch_at: Any
 
 
+def migrate(engine: Engine, schema: str = "province") -> None:
+    """Bring ``schema`` to the newest Alembic revision (province/migrations; idempotent).
+
+    The schema itself is made first, and ``alembic_version`` lives inside it. A
+    transaction-scoped advisory lock keeps two servers starting at once from racing.
+    Alembic is imported only when the schema is not already at the head.
+    """
+    if not _SCHEMA_NAME.match(schema):
+        raise ValueError(f"invalid schema name {schema!r} (use a-z, 0-9, _)")
+    with engine.connect() as conn:
+        if inspect(conn).has_table("alembic_version", schema=schema):
+            current = conn.execute(text(f"SELECT version_num FROM {schema}.alembic_version"))
+            if current.scalar() == HEAD_REVISION:
+                return
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
+                     {"k": f"motcua-province:{schema}"})
+        conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
+        cfg.attributes["connection"] = conn
+        cfg.attributes["schema"] = schema
+        command.upgrade(cfg, "head")
+        log.info("province schema %s at revision %s", schema, HEAD_REVISION)
+
+
 def create_schema(engine: Engine, schema: str = "province") -> Store:
     """Create the schema and its tables if missing (idempotent); return a Store."""
     store = Store(engine, schema)
@@ -98,41 +133,9 @@ class Store:
         return f"{self.schema}.{name}"
 
     def create_schema(self) -> None:
-        """Create schema, tables and indexes if they do not exist."""
-        s = self.schema
-        ddl = [
-            f"CREATE SCHEMA IF NOT EXISTS {s}",
-            f"""CREATE TABLE IF NOT EXISTS {s}.streams (
-                stream_id uuid PRIMARY KEY,
-                site text NOT NULL,
-                first_seen timestamptz NOT NULL DEFAULT now(),
-                last_seq bigint NOT NULL DEFAULT 0,
-                last_batch_at timestamptz,
-                last_hub_now timestamptz)""",
-            f"CREATE INDEX IF NOT EXISTS streams_site ON {s}.streams (site)",
-            f"""CREATE TABLE IF NOT EXISTS {s}.events (
-                stream_id uuid NOT NULL,
-                site text NOT NULL,
-                seq bigint NOT NULL,
-                day date NOT NULL,
-                ts timestamptz NOT NULL,
-                type text NOT NULL,
-                body jsonb NOT NULL,
-                PRIMARY KEY (stream_id, seq, day)) PARTITION BY RANGE (day)""",
-            f"CREATE INDEX IF NOT EXISTS events_site_day ON {s}.events (site, day)",
-            f"""CREATE TABLE IF NOT EXISTS {s}.daily_counts (
-                site text NOT NULL,
-                day date NOT NULL,
-                type text NOT NULL,
-                n bigint NOT NULL,
-                PRIMARY KEY (site, day, type))""",
-        ]
-        with self.engine.begin() as conn:
-            # Two servers starting at once would race on CREATE ... IF NOT EXISTS.
-            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
-                         {"k": f"motcua-province:{s}"})
-            for statement in ddl:
-                conn.execute(text(statement))
+        """Create the schema if missing and bring its tables to the newest migration
+        (:func:`migrate`; idempotent, safe when two servers start at once)."""
+        migrate(self.engine, self.schema)
         self._load_partitions()
 
     def drop_schema(self) -> None:

@@ -23,6 +23,7 @@ import contextlib
 import logging
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -123,6 +124,7 @@ def qt_application(name: str | None = None) -> QApplication:
 
     if name is None:
         name = sys.argv[0] if sys.argv else "motcua"
+    _remember_early_stop()
     app = QApplication.instance() or QApplication([name])
     assert isinstance(app, QApplication)
     collect_garbage_on_gui_thread(app)  # the timer is kept alive by its parent, the app
@@ -156,6 +158,21 @@ def signals_call(handler: Callable[[], Any]) -> Iterator[None]:
             signal.signal(s, h)
 
 
+_early_stop: list[int] = []
+"""Signals that arrived while the program was still starting (before its loop ran)."""
+
+
+def _remember_early_stop() -> None:
+    """From the making of the application on, SIGINT / SIGTERM are not lost: a service
+    manager may stop a program that is still building its window (it then exits 0 at
+    once instead of dying half-started)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for s in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(s) in (signal.SIG_DFL, signal.default_int_handler):
+            signal.signal(s, lambda signum, _frame: _early_stop.append(signum))
+
+
 def run_until_stopped(app: QApplication, window: QWidget, *links: QtHubLink,
                       on_stop: Callable[[], Any] | None = None) -> int:
     """Run Qt's loop until ``window`` closes or SIGINT / SIGTERM; then stop; the exit code.
@@ -174,6 +191,8 @@ def run_until_stopped(app: QApplication, window: QWidget, *links: QtHubLink,
     wake.start(WAKE_MS)
     try:
         with signals_call(window.close):
+            if _early_stop:  # asked to stop while starting: close as soon as the loop runs
+                QTimer.singleShot(0, window.close)
             return int(app.exec())
     finally:
         wake.stop()

@@ -59,8 +59,8 @@ def main(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help or a usage error: argparse already said why
         return exc.code if isinstance(exc.code, int) else 2
-    if args.verbose:
-        logging.getLogger().setLevel(logging.DEBUG)
+    if args.verbose:  # logging itself is set up by ``motcua`` (motcua.logs)
+        logging.getLogger("motcua").setLevel(logging.DEBUG)
     if not 1 <= args.counter <= 99:
         return _error(f"số quầy phải từ 1 đến 99 (nhận {args.counter})",
                       f"the counter must be 1..99 (got {args.counter})")

@@ -61,6 +61,16 @@ class TicketIssued(EventData):
     estimate_minutes: int
     issued_by: Annotated[int | None, Meta(description="counter whose officer issued it")] = None
     quick: Annotated[bool, Meta(description="served at once at that counter")] = False
+    booking: Annotated[dict[str, Any] | None, Meta(
+        description="check-in of a booked citizen: code, start, placement, not_before")] = None
+
+
+class WindowOpened(EventData):
+    """An early booked citizen's window opened: the ticket joins its field's queue."""
+
+    ticket: TicketId
+    label: Label
+    field: str
 
 
 class TicketAtCounter(EventData):
@@ -192,6 +202,7 @@ EVENTS: dict[str, type[EventData]] = {
     "day.opened": DayOpened,
     "day.closed": DayClosed,
     "ticket.issued": TicketIssued,
+    "ticket.window_opened": WindowOpened,
     "ticket.called": TicketCalled,
     "ticket.recalled": TicketAtCounter,
     "ticket.serving": TicketServing,

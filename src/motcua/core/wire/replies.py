@@ -102,10 +102,23 @@ class SnapshotReply(Reply):
                                          "devices show no \"closed today\"")] = False
 
 
+class BookingCheckIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """How a booked citizen was placed (docs/booking.md)."""
+
+    code: str
+    start: Annotated[str, Meta(description='the booked slot, "09:30"')]
+    placement: Annotated[str, Meta(description="booked | wait_for_window | normal")]
+    vi: str
+    en: str
+    not_before: Annotated[str | None, Meta(
+        description="an early citizen is not called before this (ISO 8601)")] = None
+
+
 class TakeReply(Reply):
     ticket: TicketView
     field_vi: str
     field_en: str
+    booking: BookingCheckIn | None = None
 
 
 class TicketReply(Reply):

@@ -42,11 +42,22 @@ class Snapshot(Request):
 class TicketTake(Request):
     """A citizen takes a number."""
 
-    field: Annotated[str, Meta(max_length=16, description="field code, e.g. \"A\"")]
+    field: Annotated[str, Meta(max_length=16, description=(
+        "field code, e.g. \"A\"; may be left out with a booking (its field is used)"))
+                     ] | None = None
     procedure: Annotated[str, Meta(max_length=64)] | None = None
     priority: Annotated[str, Meta(max_length=32,
                                   description="priority category code, e.g. \"elderly\"")
                         ] | None = None
+    booking: Annotated[str, Meta(max_length=600, description=(
+        "a booking's QR token (MCB1.…) or its typed code (docs/booking.md)"))] | None = None
+    citizen: Annotated[str, Meta(pattern="^[0-9a-f]{64}$", description=(
+        "keyed hash of the ID card's number, for the per-citizen cap (docs/privacy.md)"))
+                       ] | None = None
+
+    def __post_init__(self) -> None:
+        if self.field is None and self.booking is None:  # a booking brings its own field
+            raise ValueError("Thiếu khoá bắt buộc 'field' / Missing required key 'field'")
 
 
 class TicketCancel(Request):

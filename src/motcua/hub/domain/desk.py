@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
+from motcua.core.booking import BookingPolicy
 from motcua.core.centre.model import Centre, Counter
 from motcua.core.state import CounterState, DayState, Event, Ticket
 from motcua.hub.domain.outcome import Actor
@@ -21,6 +22,7 @@ class Desk(Protocol):
     centre: Centre
     state: DayState
     open_all_hours: bool
+    booking_policy: BookingPolicy
 
     def emit(self, pending: list[Event], kind: str, now: datetime,
              body: dict[str, Any]) -> None: ...

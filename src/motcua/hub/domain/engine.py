@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from motcua.core.booking import BookingPolicy
 from motcua.core.calendar import business_day
 from motcua.core.centre.model import Centre, Counter
 from motcua.core.state import (
@@ -27,6 +28,7 @@ from motcua.core.state import (
     apply,
 )
 from motcua.hub.domain import alerts, counter_tools, issue, policy
+from motcua.hub.domain.booking import due_releases
 from motcua.hub.domain.errors import Refusal, refuse
 
 # Re-exported: devices and the server know these names from here.
@@ -45,6 +47,8 @@ class Engine:
         self.open_all_hours = open_all_hours
         """Issue tickets at any hour (demos and training); documented, off by default."""
         self._digits_index = {f.code: i + 1 for i, f in enumerate(centre.fields)}
+        self.booking_policy = BookingPolicy()
+        """How booked citizens are placed when they check in (docs/booking.md)."""
 
     # -- entry point -------------------------------------------------------------------
     def handle(self, actor: Actor, kind: str, body: dict[str, Any], now: datetime) -> Outcome:
@@ -357,6 +361,15 @@ def _tick(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     return {"day": e.state.day}
 
 
+def _release_bookings(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
+                      p: list[Event]) -> dict[str, Any]:
+    """Put early booked tickets whose window has opened into their queue (hub's tick)."""
+    due = due_releases(e.state, now)
+    for kind, body in due:
+        e.emit(p, kind, now, body)
+    return {"released": [body["ticket"] for _, body in due]}
+
+
 def _skip_numbers(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
                   p: list[Event]) -> dict[str, Any]:
     """Jump today's numbering ``by`` numbers in every field (after a same-day restore)."""
@@ -391,6 +404,7 @@ _COMMANDS: dict[str, Any] = {
     "hub.tick": _tick,
     "alert.seen": alerts.seen,
     "hub.skip_numbers": _skip_numbers,
+    "hub.release_bookings": _release_bookings,
 }
 COMMAND_TYPES = frozenset(_COMMANDS)
 
@@ -406,4 +420,5 @@ _ROLES: dict[str, frozenset[str]] = {
     "hub.tick": frozenset(),
     "alert.seen": frozenset({"manager"}),
     "hub.skip_numbers": frozenset(),
+    "hub.release_bookings": frozenset(),
 }

@@ -7,6 +7,7 @@
   request id gets the first answer, also after a restart.
 * ``sync_state``: the sequence the province has acknowledged.
 * ``ticket_facts``: one row per ticket, the projection reports read.
+* ``bookings``: the centre's bookings pulled from the province (``counters.booking_cursor``).
 * ``counters``: ``outbox_seq``, the highest outbox number ever handed out; it only
   grows, in the same transaction as the events, so no number is ever given twice even
   when rows are deleted (migration 0002).
@@ -90,3 +91,28 @@ counters = Table(
     Column("name", String(64), primary_key=True),
     Column("value", BigInteger, nullable=False),
 )
+
+bookings = Table(
+    "bookings", metadata,
+    Column("code", String(16), primary_key=True),
+    Column("field", String(16), nullable=False),
+    Column("procedure", String(64)),
+    Column("day", String(10), nullable=False, index=True),
+    Column("start", String(5), nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+)
+"""Bookings of this centre synced down from the province (migration 0003); the pull's
+cursor is ``counters.booking_cursor``."""
+
+citizen_marks = Table(
+    "citizen_marks", metadata,
+    Column("day", String(10), nullable=False),
+    Column("field", String(16), nullable=False),
+    Column("citizen", String(64), nullable=False),
+    Column("ticket", String(32), primary_key=True),
+)
+"""Which ticket of the day went to which citizen key (an HMAC of the ID number under the
+centre's secret), for the per-citizen cap; kept out of events so it never leaves the hub,
+and deleted once the day is over (migration 0003)."""

@@ -81,6 +81,7 @@ class HomeScreen(Screen):
     field_chosen = Signal(str)
     priority_clicked = Signal()
     lookup_clicked = Signal()
+    booking_clicked = Signal()
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -89,6 +90,10 @@ class HomeScreen(Screen):
         self.cannot_take = label("", "fault", align=Qt.AlignmentFlag.AlignCenter)
         self.cannot_take.hide()
         self.outer.addWidget(self.cannot_take)
+        self.card_note = label("", "prompt", align=Qt.AlignmentFlag.AlignCenter)
+        self.card_note.setObjectName("cardNote")
+        self.card_note.hide()
+        self.outer.addWidget(self.card_note)
         self.fields = FieldGrid(ctx)
         self.fields.chosen.connect(self.field_chosen)
         self.field_buttons = self.fields.tiles
@@ -101,7 +106,11 @@ class HomeScreen(Screen):
         self.lookup_button = Tile("lookup", min_height=130)
         self.lookup_button.setObjectName("lookup")
         self.lookup_button.clicked.connect(self.lookup_clicked)
+        self.booking_button = Tile("lookup", min_height=130)
+        self.booking_button.setObjectName("booking")
+        self.booking_button.clicked.connect(self.booking_clicked)
         row.addWidget(self.priority_button, 1)
+        row.addWidget(self.booking_button, 1)
         row.addWidget(self.lookup_button, 1)
         self.outer.addLayout(row)
         self.hours = label("", "note", align=Qt.AlignmentFlag.AlignCenter)
@@ -135,6 +144,10 @@ class HomeScreen(Screen):
         self.priority_button.setEnabled(can_take and centre is not None
                                         and bool(centre.priority_categories))
         self.lookup_button.set_texts(tr("home.lookup", lang), tr("home.lookup_sub", lang))
+        self.booking_button.set_texts(tr("home.booking", lang), tr("home.booking_sub", lang))
+        self.booking_button.setEnabled(can_take)
+        self.card_note.setText(ctx.card_note)
+        self.card_note.setVisible(bool(ctx.card_note))
         self.lookup_button.setEnabled(centre is not None)
         self.hours.setText(hours_today(centre, hub_now or ctx.clock(), lang)
                            if centre is not None and not closed else "")

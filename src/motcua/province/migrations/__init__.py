@@ -1,0 +1,1 @@
+"""Alembic migrations of the provincial schema (run by motcua.province.store.migrate)."""

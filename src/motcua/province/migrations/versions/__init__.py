@@ -1,0 +1,1 @@
+"""Provincial schema revisions, oldest first."""
