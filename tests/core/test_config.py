@@ -92,7 +92,7 @@ def test_sample_counters_priority_and_devices(sample: Centre) -> None:
     rating = sample.device_by_id("rating-6")
     assert rating is not None and (rating.role, rating.counter) == ("rating", 6)
     assert all(d.public_key == "" for d in sample.devices)
-    assert len(sample.devices) == 17
+    assert len(sample.devices) == 18  # with the citizen service
 
 
 def test_sample_hours_rating_policy_voice(sample: Centre) -> None:
@@ -273,8 +273,8 @@ CASES: list[tuple[str, Mutation, str, str, str, str]] = [
      "lớn hơn 0", "greater than 0"),
     ("role", _set("c.devices.2.role", "tv"), "centre.toml", "devices[3].role",
      'vai trò "tv" không tồn tại', 'unknown role "tv" (known: kiosk, printer, display'),
-    ("counter device unknown counter", _set("c.devices.3.counter", 9), "centre.toml",
-     "devices[4].counter", "quầy số 9 không tồn tại", "counter 9 does not exist (known: 1, 2"),
+    ("counter device unknown counter", _set("c.devices.4.counter", 9), "centre.toml",
+     "devices[5].counter", "quầy số 9 không tồn tại", "counter 9 does not exist (known: 1, 2"),
     ("rating device no counter", _set("c.devices.9.counter", _DELETE), "centre.toml",
      "devices[10].counter", "thiếu khóa bắt buộc", "missing required key (an integer)"),
     ("display with counter", _set("c.devices.2.counter", 1), "centre.toml",
@@ -286,7 +286,7 @@ CASES: list[tuple[str, Mutation, str, str, str, str]] = [
      "devices[2].kiosk", "không tồn tại (có: kiosk-1, counter-1", "(known: kiosk-1, counter-1"),
     ("kiosk on non-printer", _set("c.devices.2.kiosk", "kiosk-1"), "centre.toml",
      "devices[3].kiosk", "chỉ máy in", "only a printer names a kiosk"),
-    ("duplicate device", _set("c.devices.4.id", "counter-1"), "centre.toml", "devices[5].id",
+    ("duplicate device", _set("c.devices.5.id", "counter-1"), "centre.toml", "devices[6].id",
      'mã thiết bị "counter-1" bị trùng', 'duplicate device id "counter-1"'),
     ("short key", _set("c.devices.0.public_key", "abc"), "centre.toml",
      "devices[1].public_key", "40 ký tự Z85", "must be 40 Z85 characters"),
