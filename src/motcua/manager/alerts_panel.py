@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +39,8 @@ class AlertsPanel(QWidget):
         super().__init__(parent)
         self.link = link
         self.setObjectName("alerts")
+        # Beside the title: takes the width left over, never widens the window.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setStyleSheet("QLabel { font-size: 12pt; } QPushButton { font-size: 11pt; }")
         self.rows: dict[str, QPushButton | None] = {}
         """Key -> its "seen" button (None once seen); tests read it."""
@@ -45,12 +48,14 @@ class AlertsPanel(QWidget):
         self.box = QVBoxLayout(self)
         self.box.setContentsMargins(0, 0, 0, 0)
         self.box.setSpacing(2)
+        head = QHBoxLayout()  # one line while all is well: it takes no height from the view
         self.title = QLabel("Cảnh báo / Alerts")
         self.title.setStyleSheet("font-weight:bold; color:#0d3a8c;")
-        self.box.addWidget(self.title)
-        self.empty = QLabel("Không có cảnh báo / No alerts")
+        self.empty = QLabel("không có / none")
         self.empty.setStyleSheet("color:#667;")
-        self.box.addWidget(self.empty)
+        head.addWidget(self.title)
+        head.addWidget(self.empty, 1)
+        self.box.addLayout(head)
 
     def show_view(self, view: CentreView | None) -> None:
         if view is None:
@@ -68,8 +73,8 @@ class AlertsPanel(QWidget):
         if key == self._key:
             return
         self._key = key
-        while self.box.count() > 2:
-            item = self.box.takeAt(2)
+        while self.box.count() > 1:
+            item = self.box.takeAt(1)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()

@@ -164,8 +164,8 @@ class LiveWindow(QWidget):
         left.addWidget(self.fields_table)
         left.addWidget(self._section("Số vừa gọi / Latest calls"))
         left.addWidget(self.calls_label, 1)
-        self.alerts = AlertsPanel(self.link)  # manager/alerts_panel.py
-        left.insertWidget(0, self.alerts)
+        self.alerts = AlertsPanel(self.link)  # manager/alerts_panel.py, beside the title
+        top.insertWidget(1, self.alerts, 1)
         self.link.view_changed.connect(self.alerts.show_view)
         right.addWidget(self._section("Quầy / Counters"))
         right.addWidget(self.counters_table)
