@@ -52,25 +52,33 @@ def test_photos_are_resized_and_stored_by_the_centre(tmp_path: Path) -> None:
         store_photo(tmp_path / "missing.jpg", tmp_path, "cb06")
 
 
-def test_the_hub_gives_photos_and_titles_to_boards_not_to_kiosks(photo_hub: RunningHub) -> None:
+def test_the_hub_gives_boards_the_seated_officer_only(photo_hub: RunningHub) -> None:
     board = HubClient(photo_hub.command, "display-hall")
     kiosk = HubClient(photo_hub.command, "kiosk-1")
+    desk = HubClient(photo_hub.command, "counter-2")
     try:
+        with pytest.raises(HubError) as not_seated:
+            board.request("officer.photo", {"officer": "cb02"})
+        assert not_seated.value.code == "unknown_officer" and "không làm việc" in \
+            not_seated.value.vi
+        desk.request("counter.open", {"officer": "cb02"})
         got = board.request("officer.photo", {"officer": "cb02"})
+        assert (got["name"], got["title"]) == ("Trần Văn Hùng", "Công chức Địa chính – Xây dựng")
         with Image.open(io.BytesIO(base64.b64decode(got["photo"]))) as img:
             assert img.size == PHOTO_SIZE
-        assert board.request("officer.photo", {"officer": "cb01"})["photo"] is None
         with pytest.raises(HubError) as refused:
             kiosk.request("officer.photo", {"officer": "cb02"})
         assert refused.value.code == "forbidden"
+        # The staff list itself stays with staff keys: a board never gets it.
         staff = board.request("snapshot", {"staff": True})["centre"]["officers"]
-        assert staff[1] == {"id": "cb02", "name": "Trần Văn Hùng",
-                            "title": "Công chức Địa chính – Xây dựng", "photo": "photos/cb02.jpg"}
-        plain = kiosk.request("snapshot", {"staff": True})["centre"]["officers"]
-        assert plain[1] == {"id": "cb02"}  # a kiosk never gets names
+        assert staff[1] == {"id": "cb02"}
+        listed = desk.request("snapshot", {"staff": True})["centre"]["officers"]
+        assert listed[1] == {"id": "cb02", "name": "Trần Văn Hùng",
+                             "title": "Công chức Địa chính – Xây dựng", "photo": "photos/cb02.jpg"}
     finally:
         board.close()
         kiosk.close()
+        desk.close()
 
 
 def test_counter_board_shows_the_signed_in_officer(qtbot: Any, photo_hub: RunningHub) -> None:

@@ -1,10 +1,10 @@
 """The officer at each counter, for the boards: name, title and photo (Decree 118/2025
 Art 9.8 asks that the officer's name and title be shown at the counter).
 
-:class:`OfficerRoster` asks the hub once for the staff list (``snapshot`` with
-``staff``: names and titles, which the plain snapshot leaves out) and for the photo of
-each officer who signs in (``officer.photo``), caches them, and follows
-``counter.opened``/``counter.closed`` to know who sits where. :func:`paint_officer`
+:class:`OfficerRoster` follows ``counter.opened``/``counter.closed`` to know who sits
+where and asks the hub for each officer who signs in (``officer.photo``: name, title
+and photo, given to a board only for an officer signed in at a counter), and caches it.
+Boards never get the staff list. :func:`paint_officer`
 draws one officer in a rectangle; the boards call it with a line each.
 """
 
@@ -48,7 +48,6 @@ class OfficerRoster(QObject):
         self.link = link
         self.cards: dict[str, OfficerCard] = {}
         self.at_counter: dict[int, str] = {}
-        self._asked_staff = False
         self._asked_photos: set[str] = set()
         self.on_hall = False
         """The centre wants officers named on the hall board too (``hall_shows_officers``)."""
@@ -72,10 +71,6 @@ class OfficerRoster(QObject):
             self.at_counter = seated
             self._want_photos()
             self.changed.emit()
-        if not self._asked_staff:
-            self._asked_staff = True
-            self.link.request("snapshot", {"staff": True}, on_ok=self._staff,
-                              on_error=self._staff_failed)
 
     def _event(self, _view: CentreView, event: Any) -> None:
         if event.type == "counter.opened":
@@ -87,23 +82,9 @@ class OfficerRoster(QObject):
         self._want_photos()
         self.changed.emit()
 
-    def _staff(self, reply: dict[str, Any]) -> None:
-        for o in reply.get("centre", {}).get("officers", []):
-            if o.get("name"):
-                old = self.cards.get(str(o["id"]))
-                self.cards[str(o["id"])] = OfficerCard(str(o["id"]), str(o["name"]),
-                                                       str(o.get("title") or ""),
-                                                       old.photo if old else None)
-        self._want_photos()
-        self.changed.emit()
-
-    def _staff_failed(self, exc: HubError) -> None:
-        log.info("staff list not available: %s", exc.en)
-        self._asked_staff = False  # ask again with the next view
-
     def _want_photos(self) -> None:
         for officer in self.at_counter.values():
-            if officer in self.cards and officer not in self._asked_photos:
+            if officer not in self._asked_photos:
                 self._asked_photos.add(officer)
                 self.link.request("officer.photo", {"officer": officer}, on_ok=self._photo,
                                   on_error=functools.partial(self._photo_failed, officer))
@@ -113,9 +94,12 @@ class OfficerRoster(QObject):
         self._asked_photos.discard(officer)  # ask again when they next sign in
 
     def _photo(self, reply: dict[str, Any]) -> None:
-        card = self.cards.get(str(reply.get("officer")))
+        officer = str(reply.get("officer"))
+        card = self.cards[officer] = OfficerCard(officer, str(reply.get("name") or officer),
+                                                 str(reply.get("title") or ""))
+        self.changed.emit()
         data = reply.get("photo")
-        if card is None or not data:
+        if not data:
             return
         try:
             image = QImage.fromData(base64.b64decode(data))

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from motcua.core.centre.model import Centre
+from motcua.core.state import DayState
 from motcua.hub.domain.errors import refuse
 
 log = logging.getLogger(__name__)
@@ -71,22 +72,28 @@ def _portrait_crop(size: tuple[int, int]) -> bool:
     return w * PHOTO_SIZE[1] > h * PHOTO_SIZE[0]
 
 
-def photo_reply(centre: Centre, config_dir: Path | None, body: dict[str, Any]) -> dict[str, Any]:
-    """The ``officer.photo`` query: the stored JPEG/PNG of one officer, base64."""
+def photo_reply(centre: Centre, config_dir: Path | None, body: dict[str, Any], *,
+                seated_only: bool = False, state: DayState | None = None) -> dict[str, Any]:
+    """The ``officer.photo`` query: what a board shows of one officer (name, title and the
+    stored JPEG/PNG, base64). A board (``seated_only``) learns it only for an officer
+    signed in at a counter now: what the counter shows the public anyway."""
     officer_id = str(body.get("officer", ""))
     officer = next((o for o in centre.officers if o.id == officer_id), None)
-    if officer is None:
-        raise refuse("unknown_officer", f"Mã cán bộ {officer_id!r} không có trong danh sách",
-                     f"Officer id {officer_id!r} is not on the staff list")
+    seated = state is not None and any(c.officer == officer_id and c.status != "closed"
+                                       for c in state.counters.values())
+    if officer is None or (seated_only and not seated):
+        raise refuse("unknown_officer", f"Cán bộ {officer_id!r} không làm việc ở quầy nào",
+                     f"Officer {officer_id!r} is not signed in at a counter")
+    card = {"officer": officer_id, "name": officer.name, "title": officer.title}
     if not officer.photo or config_dir is None:
-        return {"officer": officer_id, "photo": None}
+        return {**card, "photo": None}
     path = config_dir / officer.photo
     try:
         data = path.read_bytes()
     except OSError:
         log.warning("photo of %s missing: %s", officer_id, path)
-        return {"officer": officer_id, "photo": None}
-    return {"officer": officer_id, "photo": base64.b64encode(data).decode("ascii")}
+        return {**card, "photo": None}
+    return {**card, "photo": base64.b64encode(data).decode("ascii")}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -619,7 +619,8 @@ class HubServer:
         if cmd.type == "officer.photo":
             if actor.role not in ("display", "counter", "manager", "admin"):
                 raise _forbidden(actor, cmd.type)
-            return photo_reply(self.centre, self.options.config_dir, cmd.body)
+            return photo_reply(self.centre, self.options.config_dir, cmd.body,
+                               seated_only=actor.role == "display", state=self.engine.state)
         if cmd.type == "counter.waiting":
             if actor.role not in ("counter", "manager", "admin"):
                 raise _forbidden(actor, cmd.type)
@@ -639,8 +640,7 @@ class HubServer:
         raise _forbidden(actor, cmd.type)
 
     def snapshot(self, actor: Actor, *, staff: bool = False) -> dict[str, Any]:
-        # Boards show the signed-in officer's name and title (Decree 118/2025 Art 9.8).
-        with_staff = staff and actor.role in ("counter", "manager", "admin", "display")
+        with_staff = staff and actor.role in ("counter", "manager", "admin")
         s = self.engine.state
         t = time.monotonic()
         online = sorted(d for d, seen in self._presence.items() if t - seen < self.offline_after_s)

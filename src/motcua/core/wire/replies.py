@@ -189,6 +189,8 @@ class PendingReply(Reply):
 
 class PhotoReply(Reply):
     officer: str
+    name: Annotated[str, Meta(description="as the counter shows it (Decree 118/2025 Art 9.8)")]
+    title: str
     photo: Annotated[str | None, Meta(description="JPEG or PNG bytes, base64; null = none")]
 
 
