@@ -3,7 +3,10 @@
 Run:  .venv/bin/python bench/bench_printer.py [--renders 300] [--prints 40]
 
 Prints, for each mode and profile:
-- bytes per ticket (a typical ticket and a full one with every optional line);
+- bytes per ticket: a typical ticket (procedure chosen, no checklist), one with the
+  required-documents checklist of "Đăng ký khai sinh" (4 items), and the worst case
+  (every optional line, the checklist, a reprint, a priority and the two-line "may not
+  be served today" wait line);
 - transfer time at 9600 / 19200 / 115200 baud (bytes x 10 bits / baud, 8N1);
 - render time p50 / p99;
 - time to print on the virtual printer (status before + bytes + status after + the
@@ -34,8 +37,18 @@ def typical() -> TicketPrint:
     return sample_ticket(procedure_vi="Đăng ký khai sinh", slogan="")
 
 
+CHECKLIST = ("Tờ khai đăng ký khai sinh", "Bản chính Giấy chứng sinh",
+             "Văn bản ủy quyền có chứng thực", "Giấy tờ tùy thân có ảnh của người đi đăng ký")
+
+
+def checklist() -> TicketPrint:
+    return sample_ticket(procedure_vi="Đăng ký khai sinh", slogan="", documents=CHECKLIST)
+
+
 def full() -> TicketPrint:
-    return sample_ticket(priority_vi="Người cao tuổi", reprint=True)
+    return sample_ticket(priority_vi="Người cao tuổi", reprint=True, documents=CHECKLIST,
+                         estimate_minutes=None, estimate_note="beyond_closing",
+                         closes_at="17:00")
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -106,14 +119,15 @@ def main() -> int:
     print(f"\nnaive: the same ticket as one full-width raster (576 dots) = {naive} bytes "
           f"({naive * 10 / 9600:.1f} s at 9600 baud)")
     print("\nbytes per ticket and time on the wire (8N1)")
-    print(f"{'mode':8} {'profile':8} {'typical':>8} {'full':>7}"
+    print(f"{'mode':8} {'profile':8} {'typical':>8} {'checklist':>9} {'worst':>7}"
           + "".join(f" {b:>9}" for b in BAUDS))
     for mode in MODES:
         for profile in ("default", "58mm"):
             size = len(render(typical(), mode, profile))
+            size_list = len(render(checklist(), mode, profile))
             size_full = len(render(full(), mode, profile))
             wire = "".join(f" {size * 10 / b:8.2f}s" for b in BAUDS)
-            print(f"{mode:8} {profile:8} {size:8d} {size_full:7d}{wire}")
+            print(f"{mode:8} {profile:8} {size:8d} {size_list:9d} {size_full:7d}{wire}")
 
     print("\nrender time (typical ticket)")
     for mode in MODES:

@@ -1,10 +1,12 @@
 """Voice benchmark: clip-set generation, call rendering (clips cached), WAV size.
 
-Run: .venv/bin/python bench/bench_voice.py [--calls 300]
+Run: .venv/bin/python bench/bench_voice.py [--calls 40]
 
-Prints p50/p99 render times for random calls against two floors measured in the same
+Prints p50/p99 render times for random calls (joining the clips alone, and joining plus
+loudness normalisation to -16 LUFS / -1 dBTP) against two floors measured in the same
 run: writing a silent WAV of the same length (pure file output), and espeak-ng speaking
-the whole sentence directly (the alternative to a clip set).
+the whole sentence directly (the alternative to a clip set); and the loudness of the
+rendered calls before and after normalisation.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from motcua.core.centre.model import Announcement
 from motcua.voice.announce import all_clip_names, build_call
 from motcua.voice.clips import generate_default_clips
+from motcua.voice.loudness import measure
 from motcua.voice.render import render, render_audio
 from motcua.voice.wav import silence, write_wav
 
@@ -40,7 +43,7 @@ def ms(values: list[float]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--calls", type=int, default=40)
     parser.add_argument("--generations", type=int, default=3)
     args = parser.parse_args()
     rng = random.Random(2025)
@@ -66,12 +69,21 @@ def main() -> int:
             for _ in range(args.calls)
         ]
         render_audio(calls[0].clips, clip_set)  # warm the clip cache
-        in_memory, to_file, floor, durations = [], [], [], []
+        in_memory, joined, to_file, floor, durations = [], [], [], [], []
+        before, after, peaks_before, peaks_after = [], [], [], []
         out = work / "call.wav"
         for call in calls:
+            tj = time.perf_counter()
+            raw = render_audio(call.clips, clip_set, loudness=None)
             t0 = time.perf_counter()
             audio = render_audio(call.clips, clip_set)
             t1 = time.perf_counter()
+            joined.append(t0 - tj)
+            m0, m1 = measure(raw), measure(audio)
+            before.append(m0.lufs)
+            after.append(m1.lufs)
+            peaks_before.append(m0.true_peak)
+            peaks_after.append(m1.true_peak)
             duration = render(call.clips, clip_set, out)
             t2 = time.perf_counter()
             write_wav(work / "silence.wav", silence(duration, audio.rate))
@@ -80,7 +92,12 @@ def main() -> int:
             to_file.append(t2 - t1)
             floor.append(t3 - t2)
             durations.append(duration)
-        print(f"render in memory   ({args.calls} calls): {ms(in_memory)}")
+        print(f"join clips only, in memory ({args.calls} calls): {ms(joined)}")
+        print(f"join + normalise, in memory ({args.calls} calls): {ms(in_memory)}")
+        print(f"loudness joined:     {min(before):6.1f} .. {max(before):6.1f} LUFS, "
+              f"true peak up to {max(peaks_before):5.2f} dBTP")
+        print(f"loudness normalised: {min(after):6.1f} .. {max(after):6.1f} LUFS, "
+              f"true peak up to {max(peaks_after):5.2f} dBTP")
         print(f"render to WAV file ({args.calls} calls): {ms(to_file)}")
         print(f"floor: write a silent WAV of equal length: {ms(floor)}")
 

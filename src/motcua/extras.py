@@ -17,14 +17,15 @@ EXTRA_OF_PROGRAM: Final[dict[str, str]] = {
     "call": "hub", "act": "hub", "queue": "hub", "do": "hub", "tail": "hub",
     "voice": "hub", "drill": "hub", "printer": "printer", "kiosk": "kiosk", "display": "display",
     "counter": "counter", "rating": "rating", "live": "manager", "report": "reports",
-    "province": "province", "demo": "all",
+    "province": "province", "citizen": "citizen", "demo": "all",
 }
 """``motcua <program>`` -> the extra that brings everything it imports."""
 
 THIRD_PARTY: Final[frozenset[str]] = frozenset({
     "PySide6", "shiboken6", "serial", "escpos", "PIL", "qrcode", "barcode", "usb",
     "openpyxl", "matplotlib", "numpy", "psycopg", "zmq", "sqlalchemy", "alembic",
-    "fastapi", "starlette", "uvicorn", "jinja2", "argon2", "msgspec",
+    "fastapi", "starlette", "uvicorn", "jinja2", "argon2", "msgspec", "httpx",
+    "itsdangerous", "multipart",
 })
 """Top-level modules that come from an extra (or the core) and may be missing."""
 

@@ -98,3 +98,26 @@ def test_the_kiosk_leaves_a_phone_number_in_words(hub: Any, service: CitizenServ
         service.notifier.send_due()
         (got,) = gateway.wait_for(1)  # nobody ahead: "near" at once
         assert got.body["to"] == "84912345678"
+
+
+def test_the_printed_qr_opens_the_ticket_page(centre: Any, tmp_path: Path) -> None:
+    """Paper to phone: the printer node puts the page's address in the ticket's QR, with
+    the same token the citizen service serves it under."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import zxingcpp
+
+    from motcua.printer.node import TicketPage, ticket_print
+    from motcua.printer.render import render
+    from motcua.printer.virtual import picture_of
+
+    issued = datetime(2025, 11, 24, 9, 5, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    info = {"id": "20251124-A001", "label": "A001", "field": "A", "ahead": 0,
+            "estimate_minutes": 5, "issued_at": issued}
+    ticket = ticket_print(centre, info, page=TicketPage("http://10.0.0.2:8090", SECRET))
+    expected = page_url("http://10.0.0.2:8090", SECRET, "2025-11-24", "20251124-A001")
+    assert ticket.ticket_id == expected
+    (found,) = zxingcpp.read_barcodes(picture_of(render(ticket, "raster")))
+    assert found.text == expected
+    assert expected.endswith(page_token(SECRET, "2025-11-24", "20251124-A001"))

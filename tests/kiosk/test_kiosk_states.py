@@ -223,7 +223,6 @@ def test_every_touch_target_is_at_least_15_mm(hub: Any, make_kiosk: Any, qtbot: 
 def test_main_runs_the_kiosk_as_a_centre_does(hub: Any, tmp_path: Path) -> None:
     """The real program in its own process joins the hub and stops cleanly on SIGTERM."""
     import os
-    import signal
     import subprocess
     import sys
 
@@ -251,9 +250,8 @@ def test_main_runs_the_kiosk_as_a_centre_does(hub: Any, tmp_path: Path) -> None:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
-    # SIGTERM ends it promptly: a clean exit from inside Qt's loop, or (when the signal
-    # lands while the window is still being set up) the signal's default action.
-    assert proc.returncode in (0, -signal.SIGTERM), out.decode("utf-8", "replace")
+    # SIGTERM ends it cleanly, also when it lands while the window is still being built.
+    assert proc.returncode == 0, out.decode("utf-8", "replace")
 
 
 def test_demo_saves_every_kiosk_screen(qapp: Any, tmp_path: Path) -> None:

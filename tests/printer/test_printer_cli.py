@@ -40,6 +40,19 @@ def test_render_writes_bytes_and_picture(tmp_path: Path, mode: str,
         assert "Tư pháp - Hộ tịch" in text and "16/07/2025 14:30" in text
 
 
+def test_render_without_a_wait_figure_and_with_a_checklist(tmp_path: Path) -> None:
+    out = tmp_path / "t.bin"
+    assert main([*RENDER, "--no-estimate", "beyond_closing", "--closes-at", "17:00",
+                 "--document", "Tờ khai đăng ký khai sinh (theo mẫu)",
+                 "--document", "Giấy tờ tùy thân", "--mode", "tcvn3", "-o", str(out)]) == 0
+    lines = decode_text(out.read_bytes()).split("\n")
+    assert "Có thể không kịp phục vụ trong hôm nay" in lines
+    assert "(trung tâm đóng cửa lúc 17:00)" in lines  # the bracket moved down whole
+    assert not any("phút" in line for line in lines)
+    start = lines.index("Giấy tờ cần mang:")
+    assert lines[start + 1 : start + 3] == ["- Tờ khai đăng ký khai sinh", "- Giấy tờ tùy thân"]
+
+
 def test_render_58mm(tmp_path: Path) -> None:
     png = tmp_path / "t.png"
     assert main([*RENDER, "--profile", "58mm", "-o", str(tmp_path / "t.bin"),

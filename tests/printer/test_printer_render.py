@@ -62,7 +62,7 @@ def test_text_modes_round_trip_the_whole_ticket(mode: str) -> None:
     ticket = sample_ticket(priority_vi="Người cao tuổi", reprint=True)
     decoded = decode_text(render(ticket, mode))
     flat = " ".join(decoded.split("\n"))
-    assert SAMPLE in decoded
+    assert SAMPLE in flat
     for line in fill(ticket):
         if line.kind in ("text", "number"):
             assert printable(line.text, mode) in flat, line.text
@@ -78,7 +78,7 @@ def test_tcvn3_selects_epson_tables_30_and_31() -> None:
 
 
 def test_cp1258_selects_table_52_and_uses_combining_tones() -> None:
-    data = render(sample_ticket(), "cp1258")
+    data = render(sample_ticket(procedure_vi=SAMPLE), "cp1258")
     assert {cmd.args[0] for cmd in commands(data, "ESC t")} == {52}
     assert b"y\xde \xfd\xf2 \xea\xde \xe2\xde \xe3\xf2 \xd0 \xf5\xcc \xf5\xd2" in data
 
@@ -159,7 +159,7 @@ def test_optional_lines() -> None:
     assert "IN LẠI" not in text and "Ưu tiên" not in text
     assert "Thời gian chờ dự kiến: khoảng 12 phút" in text
     zero = decode_text(render(sample_ticket(ahead=0, estimate_minutes=0), "tcvn3"))
-    assert "Số người đang chờ trước bạn: 0" in zero
+    assert "Số người đang chờ trước: 0" in zero
     assert "Thời gian chờ dự kiến: dưới 1 phút" in zero
 
 
@@ -196,3 +196,80 @@ def test_ticket_text_is_nfc() -> None:
     ticket = sample_ticket(field_vi=unicodedata.normalize("NFD", "Tư pháp – Hộ tịch"))
     assert ticket.field_vi == "Tư pháp – Hộ tịch"
     assert render(ticket, "tcvn3") == render(sample_ticket(), "tcvn3")
+
+
+# ------------------------------------------------------------------ size, estimate, checklist
+
+
+def _content(ticket: TicketPrint, mode: str) -> tuple[str, str]:
+    """(what the template says, what the printer prints), both flattened to words."""
+    wanted = " ".join(printable(line.text, mode) for line in fill(ticket)
+                      if line.kind in ("text", "number"))
+    printed = " ".join(line for line in decode_text(render(ticket, mode)).split("\n")
+                       if line.strip("-"))  # the dash rule is drawn, not said
+    return " ".join(wanted.split()), " ".join(printed.split())
+
+
+@pytest.mark.parametrize("mode", ["tcvn3", "cp1258"])
+def test_typical_text_ticket_fits_400_bytes_without_losing_content(mode: str) -> None:
+    ticket = typical()
+    assert len(render(ticket, mode)) <= 400
+    wanted, printed = _content(ticket, mode)
+    assert printed == wanted
+    qr = commands(render(ticket, mode), "GS ( k")
+    assert any(cmd.args[3] == 80 for cmd in qr)  # the QR code is the printer's own
+
+
+@pytest.mark.parametrize("mode", ["tcvn3", "cp1258"])
+def test_no_redundant_mode_switches(mode: str) -> None:
+    parsed = parse_all(render(sample_ticket(documents=("Tờ khai", "Giấy chứng sinh")), mode))
+    state: dict[str, bytes] = {}
+    for cmd in parsed:
+        if cmd.name in ("ESC t", "ESC E", "ESC a", "GS !"):
+            assert state.get(cmd.name) != cmd.args, f"{cmd.name} {cmd.args!r} sent twice"
+            state[cmd.name] = cmd.args
+        elif cmd.name == "ESC @":
+            state.clear()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_unknown_estimate_prints_no_minutes_figure(mode: str) -> None:
+    late = sample_ticket(estimate_minutes=None, estimate_note="beyond_closing",
+                         closes_at="17:00", ahead=27)
+    closed = sample_ticket(estimate_minutes=None, estimate_note="no_counter_open", ahead=27)
+    if mode == "raster":
+        lines = [line.text.replace("\u00a0", " ") for line in fill(late)]
+        assert "Có thể không kịp phục vụ trong hôm nay (trung tâm đóng cửa lúc 17:00)" in lines
+        assert not any("phút" in line for line in lines)
+        assert "Hiện chưa có quầy mở cho lĩnh vực này" in [line.text for line in fill(closed)]
+        return
+    text = " ".join(decode_text(render(late, mode)).split())
+    assert "Có thể không kịp phục vụ trong hôm nay (trung tâm đóng cửa lúc 17:00)" in text
+    assert "phút" not in text and "Thời gian chờ dự kiến" not in text
+    text = " ".join(decode_text(render(closed, mode)).split())
+    assert "Hiện chưa có quầy mở cho lĩnh vực này" in text and "phút" not in text
+
+
+def test_checklist_prints_one_item_a_line_with_hanging_indent() -> None:
+    ticket = sample_ticket(documents=(
+        "Tờ khai đăng ký khai sinh",
+        "Giấy tờ tùy thân có ảnh của người đi đăng ký khai sinh cho con",
+    ))
+    lines = decode_text(render(ticket, "tcvn3")).split("\n")
+    start = lines.index("Giấy tờ cần mang:")
+    assert lines[start + 1] == "- Tờ khai đăng ký khai sinh"
+    assert lines[start + 2].startswith("- Giấy tờ tùy thân")
+    assert lines[start + 3].startswith("  ")  # the item's second line, under its text
+    assert "Giấy tờ cần mang" not in decode_text(render(sample_ticket(), "tcvn3"))
+
+
+def test_short_document_form() -> None:
+    from motcua.printer.ticket import short_document
+
+    assert short_document("Bản chính Giấy chứng sinh; nếu không có thì văn bản") == \
+        "Bản chính Giấy chứng sinh"
+    assert short_document("Tờ khai đăng ký khai sinh (theo mẫu)") == "Tờ khai đăng ký khai sinh"
+    assert short_document("Giấy xác nhận tình trạng hôn nhân, nếu đăng ký ở nơi khác") == \
+        "Giấy xác nhận tình trạng hôn nhân (nếu cần)"
+    long = "Giấy " * 40
+    assert len(short_document(long)) <= 80 and short_document(long).endswith("...")

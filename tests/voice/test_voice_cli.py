@@ -18,13 +18,36 @@ def test_words(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["words", "A025", "--digits"]) == 0
     assert main(["words", "24", "--bon"]) == 0
     assert main(["words", "025", "--digits"]) == 0
+    assert main(["words", "24", "--south"]) == 0
+    assert main(["words", "24", "--south", "--tu"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "một nghìn không trăm hai mươi lăm",
         "một ngàn không trăm hai mươi lăm",
         "a không hai năm",
         "hai mươi bốn",
         "không hai năm",
+        "hai mươi bốn",
+        "hai mươi tư",
     ]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("-5", "never negative"),
+    ("+5", "never negative"),
+    ("abc%", "cannot be read"),
+    ("%%", "nothing to read"),
+    ("1" * 19, "number too long"),
+    ("A" + "1" * 20, "ticket number too long"),
+    ("", "empty ticket number"),
+])
+def test_invalid_values_are_refused_with_a_message(
+    value: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["words", value]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing is read out
+    assert message in captured.err
+    assert "Dữ liệu không hợp lệ" in captured.err
 
 
 def test_bad_input_is_explained_with_status_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -82,8 +82,10 @@ def test_southern_reading(n: int, expected: str) -> None:
     assert words(n, south=True) == expected
 
 
-def test_four_after_tens_is_tu_by_default_and_bon_on_request() -> None:
+def test_four_after_tens_is_tu_in_the_north_bon_in_the_south() -> None:
     assert words(24) == "hai mươi tư"
+    assert words(24, south=True) == "hai mươi bốn"
+    assert words(24, south=True, four_as_tu=True) == "hai mươi tư"
     assert words(24, four_as_tu=False) == "hai mươi bốn"
     assert words(1034, four_as_tu=False) == "một nghìn không trăm ba mươi bốn"
     # 14 and 104 never take "tư": the rule is for a tens digit of 2 or more
@@ -103,9 +105,9 @@ def test_output_is_nfc_and_uses_only_the_finite_syllable_set(n: int, south: bool
 
 
 @given(st.integers(min_value=0, max_value=999_999_999))
-def test_north_and_south_differ_only_in_nghin_and_linh(n: int) -> None:
+def test_north_and_south_differ_only_in_nghin_linh_and_tu(n: int) -> None:
     north, south = words(n).split(), words(n, south=True).split()
-    swap = {"nghìn": "ngàn", "linh": "lẻ"}
+    swap = {"nghìn": "ngàn", "linh": "lẻ", "tư": "bốn"}
     assert [swap.get(w, w) for w in north] == south
 
 

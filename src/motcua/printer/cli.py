@@ -25,7 +25,7 @@ from motcua.printer.driver import TicketPrinter
 from motcua.printer.profile import PROFILES
 from motcua.printer.render import MODES, render
 from motcua.printer.status import PrinterStatus
-from motcua.printer.ticket import VN_TZ, TicketPrint
+from motcua.printer.ticket import VN_TZ, TicketPrint, short_document
 from motcua.printer.virtual import PtyServer, TcpServer, VirtualPrinter, VirtualState, picture_of
 
 __all__ = ["build_parser", "main", "run_virtual"]
@@ -62,6 +62,11 @@ def _ticket_args(p: argparse.ArgumentParser) -> None:
                    help="số người chờ trước / people ahead (default 0)")
     p.add_argument("--estimate", type=_non_negative, default=0,
                    help="phút chờ dự kiến / estimated wait in minutes (default 0)")
+    p.add_argument("--no-estimate", choices=("beyond_closing", "no_counter_open"),
+                   help="no wait figure, and why (the ticket says so instead of minutes)")
+    p.add_argument("--closes-at", help='closing time "HH:MM" printed with beyond_closing')
+    p.add_argument("--document", action="append", default=[],
+                   help="giấy tờ cần mang / a required document (repeat; short form printed)")
     p.add_argument("--centre", default="Trung tâm Phục vụ hành chính công",
                    help="tên trung tâm / centre name for the header")
     p.add_argument("--place", default="", help="địa danh / place line under the header")
@@ -121,7 +126,10 @@ def _ticket(args: argparse.Namespace) -> TicketPrint:
         procedure_vi=args.procedure,
         priority_vi=args.priority,
         ahead=args.ahead,
-        estimate_minutes=args.estimate,
+        estimate_minutes=None if args.no_estimate else args.estimate,
+        estimate_note=args.no_estimate,
+        closes_at=args.closes_at,
+        documents=tuple(short_document(d) for d in args.document),
         issued_at=args.issued or datetime.now(VN_TZ),
         ticket_id=args.ticket_id or nfc(args.number),
         slogan=args.slogan,

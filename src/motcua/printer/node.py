@@ -36,6 +36,7 @@ from typing import Any
 
 from motcua.core.centre.model import Centre
 from motcua.core.state import Event
+from motcua.core.ticket_page import page_url
 from motcua.link.client import (
     CentreView,
     ClientKeys,
@@ -47,7 +48,7 @@ from motcua.link.client import (
 )
 from motcua.printer.driver import PrintResult, TicketPrinter
 from motcua.printer.status import PrinterStatus
-from motcua.printer.ticket import TicketPrint
+from motcua.printer.ticket import VN_TZ, TicketPrint, short_document
 
 __all__ = ["PrintJob", "PrinterNode", "ticket_print", "wire_status"]
 
@@ -62,26 +63,38 @@ PING_S = 4.0
 not online."""
 
 
-def ticket_print(centre: Centre, info: Mapping[str, Any], *, reprint: bool = False) -> TicketPrint:
+def ticket_print(centre: Centre, info: Mapping[str, Any], *, reprint: bool = False,
+                 page: TicketPage | None = None) -> TicketPrint:
     """The printed ticket for one hub ticket.
 
     ``info`` has the keys of the hub's public ticket (``id``, ``label``, ``field``,
-    ``procedure``, ``priority``, ``ahead``, ``estimate_minutes``, ``issued_at`` as a
-    datetime or ISO text). Codes the centre does not know (a configuration changed
+    ``procedure``, ``priority``, ``ahead``, ``estimate_minutes`` (None: no figure),
+    ``estimate_note``, ``closes_at``, ``issued_at`` as a datetime or ISO text). The
+    chosen procedure's documents, from the centre, become the ticket's checklist. Codes the centre does not know (a configuration changed
     during the day) are printed as they are rather than refused: the citizen must get
     a ticket.
     """
     field_code = str(info.get("field", ""))
     field = centre.field_by_code(field_code)
     procedure = None
+    documents: tuple[str, ...] = ()
     if info.get("procedure") and field is not None:
-        procedure = next((p.vi for p in field.procedures if p.id == info["procedure"]), None)
+        chosen = next((p for p in field.procedures if p.id == info["procedure"]), None)
+        if chosen is not None:
+            procedure = chosen.vi
+            # The short checklist; the full wording stays on the kiosk's screen.
+            documents = tuple(d.short_vi or short_document(d.vi) for d in chosen.documents)
     priority = None
     if info.get("priority"):
         priority = next((c.vi for c in centre.priority_categories
                          if c.code == info["priority"]), str(info["priority"]))
     issued = info.get("issued_at")
     issued_at = issued if isinstance(issued, datetime) else datetime.fromisoformat(str(issued))
+    # No figure when the hub has none to believe (past closing, no counter open).
+    raw_estimate = info.get("estimate_minutes", 0)
+    estimate = None if raw_estimate is None else max(0, int(raw_estimate))
+    note = info.get("estimate_note")
+    closes_at = info.get("closes_at")
     return TicketPrint(
         centre_name=centre.name_vi,
         place=centre.place_vi,
@@ -89,13 +102,31 @@ def ticket_print(centre: Centre, info: Mapping[str, Any], *, reprint: bool = Fal
         number=str(info["label"]),
         field_vi=field.vi if field is not None else field_code,
         procedure_vi=procedure,
+        documents=documents,
         priority_vi=priority,
         ahead=max(0, int(info.get("ahead") or 0)),
-        estimate_minutes=max(0, int(info.get("estimate_minutes") or 0)),
+        estimate_minutes=estimate,
+        estimate_note=str(note) if note else None,
+        closes_at=str(closes_at) if closes_at else None,
         issued_at=issued_at,
-        ticket_id=str(info["id"]),
+        # The QR holds the citizen's live ticket page when the centre runs one
+        # (docs/citizen.md), else the ticket's id.
+        ticket_id=page.url(issued_at, str(info["id"])) if page else str(info["id"]),
         reprint=reprint,
     )
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    """Where the centre's citizen service serves ticket pages, and the shared page secret
+    (``motcua printer node --page-url URL --page-secret FILE``)."""
+
+    base_url: str
+    secret: bytes
+
+    def url(self, issued_at: datetime, ticket_id: str) -> str:
+        day = issued_at.astimezone(VN_TZ).date().isoformat()  # the hub's business day
+        return page_url(self.base_url, self.secret, day, ticket_id)
 
 
 def wire_status(status: PrinterStatus) -> tuple[str, str, str]:
@@ -143,8 +174,10 @@ class PrinterNode:
     def __init__(self, endpoints: Endpoints, device: str = "printer-1", *,
                  printer: TicketPrinter, keys: ClientKeys | None = None,
                  poll_status_s: float = 2.0,
-                 on_note: Callable[[str], None] | None = None) -> None:
+                 on_note: Callable[[str], None] | None = None,
+                 page: TicketPage | None = None) -> None:
         self.endpoints = endpoints
+        self.page = page
         self.device = device
         self.printer = printer
         self.poll_status_s = poll_status_s
@@ -257,7 +290,8 @@ class PrinterNode:
                     return  # another kiosk's (or the manager's) ticket: not ours to print
                 tid = str(body["ticket"])
                 info = {**body, "id": tid, "issued_at": event.ts}
-                job = PrintJob(tid, str(body["label"]), ticket_print(view.centre, info))
+                job = PrintJob(tid, str(body["label"]),
+                               ticket_print(view.centre, info, page=self.page))
                 with self._lock:
                     self._queued.add(tid)
                 self._jobs.put(job)
@@ -469,6 +503,6 @@ class PrinterNode:
             # one and must not look like a duplicate.
             again = known.print_failed or tid in self.failed
             job = PrintJob(tid, str(info["label"]), ticket_print(view.centre, info,
-                                                                 reprint=again))
+                                                                 reprint=again, page=self.page))
             if not self._print(job):
                 break  # the printer failed again: the rest waits for its recovery

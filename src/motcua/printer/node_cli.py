@@ -18,11 +18,12 @@ import threading
 import time
 from pathlib import Path
 
+from motcua.core.cccd import load_or_create_secret
 from motcua.link.args import add_hub_address, endpoints_from
 from motcua.link.client import ClientKeys
 from motcua.printer.connections import PrinterLink, PrinterLinkError, open_link
 from motcua.printer.driver import TicketPrinter
-from motcua.printer.node import PrinterNode
+from motcua.printer.node import PrinterNode, TicketPage
 from motcua.printer.profile import PROFILES
 from motcua.printer.render import MODES
 from motcua.printer.virtual import VirtualLink, VirtualPrinter
@@ -131,6 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=MODES, default="raster", help="default: raster")
     p.add_argument("--profile", choices=sorted(PROFILES), default="default",
                    help="default (80 mm), 58mm, clone80")
+    p.add_argument("--page-url", default=None,
+                   help="địa chỉ trang vé của trung tâm, in vào mã QR / the citizen service's "
+                        "address for the ticket QR, e.g. http://192.168.1.10:8090")
+    p.add_argument("--page-secret", type=Path, default=None,
+                   help="tệp bí mật trang vé, như của motcua citizen / the page secret file")
     p.add_argument("--poll", type=float, default=2.0,
                    help="giây giữa hai lần đọc trạng thái / seconds between status queries (2)")
     return p
@@ -173,10 +179,23 @@ def main(argv: list[str], stop: threading.Event | None = None) -> int:
         # "offline"; the link opens by itself once the printer appears.
         print(f"Chưa mở được máy in, sẽ thử lại / printer not reachable yet, retrying: "
               f"{link.first_error}", file=sys.stderr)
+    page = None
+    if args.page_url:
+        if args.page_secret is None:
+            print("--page-url cần --page-secret / --page-url needs --page-secret",
+                  file=sys.stderr)
+            return 2
+        try:
+            page = TicketPage(args.page_url, load_or_create_secret(args.page_secret))
+        except (OSError, ValueError) as exc:
+            print(f"Không đọc được {args.page_secret} / cannot read the page secret: {exc}",
+                  file=sys.stderr)
+            return 2
     endpoints = endpoints_from(args)
     node = PrinterNode(endpoints, args.device,
                        printer=TicketPrinter(link, args.mode, args.profile), keys=keys,
-                       poll_status_s=args.poll, on_note=lambda text: print(text, flush=True))
+                       poll_status_s=args.poll, on_note=lambda text: print(text, flush=True),
+                       page=page)
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -39,6 +39,10 @@ class PrinterProfile:
     raster_align: Literal["esc_a", "pad"] = "esc_a"
     """How raster lines are centred: ``ESC a`` (small; most printers honour it for
     ``GS v 0``) or left padding with blank bytes (larger; for printers that ignore it)."""
+    mark_cells: int = 1
+    """Cells a Windows-1258 combining tone mark takes: 1 when the printer advances for
+    it (many clones; the safe default: a line then ends early instead of being broken
+    by the printer inside a letter), 0 when it overprints the letter before (Epson)."""
     qr_module: int = 6
     """QR module size in dots (GS ( k function 167), 1-16."""
     cut: Literal["FULL", "PART"] = "PART"

@@ -21,7 +21,6 @@ code-page state goes stale after ``ESC @``.
 from __future__ import annotations
 
 import logging
-import textwrap
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -32,10 +31,10 @@ from escpos.magicencode import MagicEncode
 from escpos.printer import Dummy
 from PIL import Image, ImageDraw, ImageFont
 
-from motcua.core.text import nfc
-from motcua.printer.codepages import decode_bytes, encode_cp1258, encode_tcvn3
-from motcua.printer.parse import parse_all
-from motcua.printer.profile import PrinterProfile, code_tables, escpos_profile, get_profile
+from motcua.printer.codepages import encode_cp1258, encode_tcvn3
+from motcua.printer.decode import decode_text
+from motcua.printer.layout import cell_counter, wrap_cells
+from motcua.printer.profile import PrinterProfile, escpos_profile, get_profile
 from motcua.printer.ticket import TICKET_TEMPLATE, Align, Block, Line, TicketPrint, fill
 
 __all__ = [
@@ -44,9 +43,11 @@ __all__ = [
     "decode_text",
     "draw_text",
     "font_path",
+    "line_canvas",
     "load_font",
     "render",
     "render_line_image",
+    "stack_ascent",
 ]
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class _Writer:
         self.size = 1
         self.table: int | None = None
         self.pending_feed = 0
+        self.pending_lf = False
 
     def raw(self, data: bytes) -> None:
         self.flush_feed()
@@ -115,8 +117,26 @@ class _Writer:
         """Queue a paper feed; consecutive feeds are merged into one ``ESC J``."""
         self.pending_feed += max(0, dots)
 
+    def line(self, data: bytes) -> None:
+        """Send one line of text; its line end is written with the next feed or command.
+
+        ``ESC J n`` prints the buffer and feeds ``n`` dots, so a normal-height line
+        followed by a gap ends as ``ESC J (30 + gap)`` (3 bytes) instead of
+        ``LF ESC J gap`` (4), with the same paper movement.
+        """
+        self.flush_feed()
+        self.p._raw(data)
+        self.pending_lf = True
+
     def flush_feed(self) -> None:
         dots, self.pending_feed = self.pending_feed, 0
+        if self.pending_lf:
+            self.pending_lf = False
+            spacing = self.profile.line_height
+            if dots and self.size == 1 and spacing + dots <= 255:
+                self.p._raw(b"\x1bJ" + bytes((spacing + dots,)))
+                return
+            self.p._raw(b"\n")
         while dots > 0:
             step = min(dots, 255)
             self.p._raw(b"\x1bJ" + bytes((step,)))
@@ -128,10 +148,6 @@ class _Writer:
 
 
 # ----------------------------------------------------------------- text modes
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    return textwrap.wrap(text, width=max(1, width), break_long_words=True) or [""]
 
 
 def _encode(w: _Writer, mode: Mode, text: str) -> bytes:
@@ -152,31 +168,19 @@ def _encode(w: _Writer, mode: Mode, text: str) -> bytes:
 
 
 def _text_line(w: _Writer, mode: Mode, line: Line) -> None:
-    size = max(1, min(line.size, 8, w.profile.columns // max(1, len(line.text))))
+    """One template row in a text mode: sized, then wrapped in printer cells."""
+    cells = cell_counter(mode, w.profile)
+    columns = w.profile.columns
+    size = max(1, min(line.size, 8, columns // max(1, cells(line.text))))
     w.style(align=line.align, bold=line.bold, size=size)
-    for part in _wrap(line.text, w.profile.columns // size):
+    for part in wrap_cells(line.text, columns // size, cells, hanging=line.hanging):
         w.flush_feed()
         # encode first: it may emit an ESC t switch that must precede the text bytes
         data = _encode(w, mode, part)
-        w.raw(data + b"\n")
+        w.line(data)
 
 
 # ----------------------------------------------------------------- raster mode
-
-
-def _pixel_wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Greedy word wrap by drawn width in dots."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if current and font.getlength(candidate) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    lines.append(current)
-    return lines
 
 
 INK_THRESHOLD = 100
@@ -195,29 +199,76 @@ def draw_text(text: str, font: ImageFont.FreeTypeFont, width: int, height: int,
     return grey.point(lambda v: 255 if v >= INK_THRESHOLD else 0).convert("1")
 
 
-def render_line_image(text: str, px: int, bold: bool) -> tuple[Image.Image, int, int]:
+STACKED_CAPITALS = "ẤẦẨẪẬẮẰẲẴẶẾỀỂỄỆỐỒỔỖỘỚỜỞỠỢỨỪỬỮỰỲỶỸÝ"
+"""Capitals whose marks reach highest (circumflex or breve with a tone on top)."""
+DEEP_LETTERS = "ẠẶẬẸỆỊỌỘỢỤỰỴgjpqyỵỹ"
+"""Letters whose ink reaches lowest (a dot below, a descender)."""
+
+
+@lru_cache(maxsize=64)
+def stack_ascent(px: int, bold: bool) -> tuple[int, int]:
+    """(rows above the baseline, rows below) a line needs at ``px`` so that nothing clips.
+
+    The font's ascent is the height of a plain capital with some room, not of "Ễ": in
+    DejaVu Sans the second mark of a stacked capital rises above it (at 20-22 px the
+    old baseline, ascent + px//12, cut the top of "Ế"). Measured on the glyphs
+    themselves, plus one blank row, at every size.
+    """
+    font = load_font(px, bold)
+    ascent, descent = font.getmetrics()
+    _, top, _, _ = font.getbbox(STACKED_CAPITALS, anchor="ls")
+    _, _, _, bottom = font.getbbox(DEEP_LETTERS, anchor="ls")
+    return max(ascent, -int(top)) + 1, max(descent, int(bottom)) + 1
+
+
+def line_canvas(text: str, px: int, bold: bool) -> tuple[Image.Image, int]:
+    """Draw one line on a canvas that holds every mark; returns (canvas, baseline row).
+
+    The canvas is the line's full box: :func:`stack_ascent` rows above the baseline
+    (more if this text reaches higher still), the descent below, and the drawn width
+    plus its side bearings, so no mark is ever cut at an edge.
+    """
+    font = load_font(px, bold)
+    above, below = stack_ascent(px, bold)
+    box = font.getbbox(text, anchor="ls") if text else (0, 0, 0, 0)
+    left, top, right, bottom = (int(v) for v in box)
+    above = max(above, -top + 1)
+    below = max(below, bottom + 1)
+    x = 1 + max(0, -left)
+    width = max(8, x + max(int(font.getlength(text)), right) + 2)
+    return draw_text(text, font, width, above + below, (x, above)), above
+
+
+def render_line_image(text: str, px: int, bold: bool, *,
+                      keep_left: bool = False) -> tuple[Image.Image, int, int]:
     """Draw one line of text as a 1-bit image (1 = ink), cropped to its ink.
+
+    ``keep_left`` keeps the blank columns left of the ink (a left-aligned line's
+    leading spaces: the hanging indent of a checklist item's second line).
 
     Returns (image, top, pitch): ``top`` is how many blank rows were cut above the ink
     inside the line's box, and ``pitch`` the full line height in dots, so the caller
     can feed paper for the blank rows instead of sending them.
     """
-    font = load_font(px, bold)
-    ascent, descent = font.getmetrics()
-    pitch = ascent + descent + max(2, px // 6)
-    width = int(font.getlength(text)) + 4
-    canvas = draw_text(text, font, max(8, width), pitch, (1, ascent + max(1, px // 12)))
+    canvas, _ = line_canvas(text, px, bold)
+    pitch = canvas.height + max(1, px // 8)
     box = canvas.getbbox()
     if box is None:
         return Image.new("1", (8, 0), 0), pitch, pitch
     left, top, right, bottom = box
+    if keep_left:
+        left = 0
     left8 = left - left % 8
     right8 = right + (-(right - left8)) % 8
     if right8 > canvas.width:
-        wider = Image.new("1", (right8, pitch), 0)
+        wider = Image.new("1", (right8, canvas.height), 0)
         wider.paste(canvas, (0, 0))
         canvas = wider
     return canvas.crop((left8, top, right8, bottom)), top, pitch
+
+
+LEFT_MARGIN_DOTS = 16
+"""Blank dots before a left-aligned raster line (2 bytes a row)."""
 
 
 def _raster(w: _Writer, image: Image.Image, align: Align) -> None:
@@ -225,6 +276,10 @@ def _raster(w: _Writer, image: Image.Image, align: Align) -> None:
     if image.height == 0:
         return
     dots = w.profile.dots
+    if align == "left":  # a margin, so a left-aligned list does not touch the paper edge
+        margined = Image.new("1", (LEFT_MARGIN_DOTS + image.width, image.height), 0)
+        margined.paste(image, (LEFT_MARGIN_DOTS, 0))
+        image = margined
     if image.width > dots:
         image = image.crop((0, 0, dots, image.height))
     if w.profile.raster_align == "pad" and align != "left":
@@ -241,8 +296,14 @@ def _raster(w: _Writer, image: Image.Image, align: Align) -> None:
 
 def _raster_text(w: _Writer, line: Line) -> None:
     font = load_font(line.px, line.bold)
-    for part in _pixel_wrap(line.text, font, w.profile.dots - 16):
-        image, top, pitch = render_line_image(part, line.px, line.bold)
+
+    def dots(text: str) -> int:
+        return int(font.getlength(text)) + 4
+
+    room = w.profile.dots - 16 - (LEFT_MARGIN_DOTS if line.align == "left" else 0)
+    for part in wrap_cells(line.text, room, dots, hanging=line.hanging):
+        image, top, pitch = render_line_image(part, line.px, line.bold,
+                                              keep_left=line.align == "left")
         w.feed(top)
         _raster(w, image, line.align)
         w.feed(pitch - top - image.height)
@@ -276,7 +337,7 @@ def render(
     for line in fill(ticket, template):
         if line.kind == "rule":
             w.style(align=line.align, bold=False, size=1)
-            w.raw(_encode(w, m, "-" * (prof.columns // 3)) + b"\n")
+            w.line(_encode(w, m, "-" * (prof.columns // 3)))
         elif line.kind == "qr":
             w.style(align=line.align)
             w.flush_feed()
@@ -295,28 +356,3 @@ def render(
             _raster_text(w, line)
         w.feed(line.gap)
     return w.output()
-
-
-def decode_text(data: bytes, profile: PrinterProfile | str = "default") -> str:
-    """Text a text-mode ticket prints, one printed line per line (for round-trip tests).
-
-    Every non-text command is skipped; text bytes are decoded with the code table the
-    stream selected at that point (``ESC t``), as the printer would.
-    """
-    tables = code_tables(get_profile(profile))
-    lines: list[str] = []
-    current: list[str] = []
-    table = 0
-    for cmd in parse_all(data):
-        if cmd.name == "ESC t":
-            table = cmd.args[0]
-        elif cmd.name == "ESC @":
-            table = 0
-        elif cmd.name == "text":
-            current.append(decode_bytes(cmd.args, tables.get(table, "cp437")))
-        elif cmd.name == "LF":
-            lines.append(nfc("".join(current)))
-            current.clear()
-    if current:
-        lines.append(nfc("".join(current)))
-    return "\n".join(lines)

@@ -27,6 +27,7 @@ __all__ = [
     "estimate_text",
     "fill",
     "sample_ticket",
+    "short_document",
 ]
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -51,17 +52,24 @@ class TicketPrint:
     """Identifier put in the QR code (lets a phone or the counter look the ticket up)."""
     ahead: int = 0
     """People waiting before this ticket in its queue."""
-    estimate_minutes: int = 0
-    """Estimated wait in whole minutes."""
+    estimate_minutes: int | None = 0
+    """Estimated wait in whole minutes; None when no figure can be believed (the wait
+    runs past closing time, or no counter serving the field is open)."""
+    estimate_note: str | None = None
+    """Why there is no figure: "beyond_closing" or "no_counter_open" (None otherwise)."""
+    closes_at: str | None = None
+    """Closing time "HH:MM" of the centre today, printed with "beyond_closing"."""
     procedure_vi: str | None = None
     """Procedure (thủ tục) chosen at the kiosk, if any."""
+    documents: tuple[str, ...] = ()
+    """Short form of each paper the chosen procedure asks for (the ticket's checklist)."""
     priority_vi: str | None = None
     """Priority group, e.g. "Người cao tuổi", if the ticket is a priority ticket."""
     place: str = ""
     """Second header line: commune/ward and province."""
     slogan: str = ""
     """Short line at the bottom chosen by the centre."""
-    footer: str = "Vui lòng chờ đến lượt được gọi. Xin cảm ơn!"
+    footer: str = "Vui lòng chờ đến lượt được gọi. Xin\u00a0cảm\u00a0ơn!"
     """Closing line."""
     reprint: bool = False
     """True when staff print the ticket again; the ticket then says "IN LẠI"."""
@@ -81,12 +89,14 @@ class TicketPrint:
             raise ValueError(
                 "Giờ lấy số phải có múi giờ / issued_at must be timezone-aware"
             )
-        if self.ahead < 0 or self.estimate_minutes < 0:
+        object.__setattr__(self, "documents",
+                           tuple(d for d in (nfc(str(x)).strip() for x in self.documents) if d))
+        if self.ahead < 0 or (self.estimate_minutes is not None and self.estimate_minutes < 0):
             raise ValueError(
                 "Số người chờ và thời gian chờ không được âm / "
                 "ahead and estimate_minutes must not be negative"
             )
-        for name in ("procedure_vi", "priority_vi"):
+        for name in ("procedure_vi", "priority_vi", "estimate_note", "closes_at"):
             if getattr(self, name) == "":
                 object.__setattr__(self, name, None)
 
@@ -103,6 +113,9 @@ class Block:
     ``text`` is a ``str.format`` pattern over the names :func:`fill` provides
     (centre_name, place, number, field, procedure, priority, ahead, estimate, issued,
     footer, slogan). ``when`` names a value that must be non-empty for the row to print.
+    ``each`` names a list (only "documents"): the row is printed once per item, with
+    the item as ``{item}``. ``hanging`` indents the wrapped lines of a row by that many
+    cells (a list item's second line starts under its text, not under its dash).
     ``size`` is the native character size (GS !, 1-8) used in text modes and for the
     number; ``px`` is the font height in dots when the row is drawn as a raster image.
     ``gap`` is extra paper feed in dots after the row.
@@ -116,6 +129,8 @@ class Block:
     px: int = 22
     when: str | None = None
     gap: int = 0
+    each: str | None = None
+    hanging: int = 0
 
 
 @dataclass(frozen=True)
@@ -129,6 +144,7 @@ class Line:
     bold: bool = False
     px: int = 22
     gap: int = 0
+    hanging: int = 0
 
 
 # The ticket layout: the only place that decides what goes where.
@@ -142,8 +158,10 @@ TICKET_TEMPLATE: tuple[Block, ...] = (
     Block("text", "{field}", bold=True, px=24),
     Block("text", "{procedure}", when="procedure", px=20),
     Block("text", "Ưu tiên: {priority}", when="priority", bold=True, px=22),
-    Block("text", "Số người đang chờ trước bạn: {ahead}", px=22, gap=2),
-    Block("text", "Thời gian chờ dự kiến: {estimate}", px=22),
+    Block("text", "Giấy tờ cần mang:", when="documents", align="left", bold=True, px=20),
+    Block("text", "- {item}", each="documents", align="left", px=20, hanging=2),
+    Block("text", "Số người đang chờ trước: {ahead}", px=22, gap=2),
+    Block("text", "{estimate}", px=22),
     Block("text", "{issued}", px=22, gap=8),
     Block("qr", "{ticket_id}", gap=8),
     Block("text", "{footer}", when="footer", px=20),
@@ -152,9 +170,60 @@ TICKET_TEMPLATE: tuple[Block, ...] = (
 )
 
 
-def estimate_text(minutes: int) -> str:
-    """Wait estimate in words: "khoảng 12 phút"; "dưới 1 phút" when nobody is ahead."""
-    return "dưới 1 phút" if minutes <= 0 else f"khoảng {minutes} phút"
+ESTIMATE_NOTES: dict[str, str] = {
+    "beyond_closing": "Có thể không kịp phục vụ trong hôm nay",
+    "no_counter_open": "Hiện chưa có quầy mở cho lĩnh vực này",
+}
+"""What the ticket says instead of a figure, by ``estimate_note``."""
+
+
+def estimate_text(minutes: int | None, note: str | None = None,
+                  closes_at: str | None = None) -> str:
+    """The wait line: "Thời gian chờ dự kiến: khoảng 12 phút" ("dưới 1 phút" when nobody
+    is ahead), or, when there is no figure to believe (``minutes`` None), why not:
+    "Có thể không kịp phục vụ trong hôm nay (trung tâm đóng cửa lúc 17:00)" or
+    "Hiện chưa có quầy mở cho lĩnh vực này". No minutes figure is printed then."""
+    if minutes is None:
+        if note == "no_counter_open":
+            return ESTIMATE_NOTES["no_counter_open"]
+        if note == "beyond_closing" or closes_at:
+            text = ESTIMATE_NOTES["beyond_closing"]
+            # the bracket is glued with no-break spaces: it moves to the next line whole
+            closing = f"(trung tâm đóng cửa lúc {closes_at})".replace(" ", "\u00a0")
+            return f"{text} {closing}" if closes_at else text
+        return "Thời gian chờ dự kiến: chưa ước tính được"
+    # no-break spaces: "khoảng 12 phút" is never split over two lines
+    wait = "dưới\u00a01\u00a0phút" if minutes <= 0 else f"khoảng\u00a0{minutes}\u00a0phút"
+    return f"Thời gian chờ dự kiến: {wait}"
+
+
+SHORT_DOCUMENT_CELLS = 80
+"""A short form is cut to this many characters (two lines of an 80 mm ticket at most)."""
+
+
+def short_document(text: str) -> str:
+    """The short form of a required document for the ticket's checklist.
+
+    The full wording (with its conditions in brackets and alternatives after a
+    semicolon) stays on the kiosk screen; the ticket keeps the part before the first
+    bracket or semicolon: "Bản chính Giấy chứng sinh; nếu không có thì ..." ->
+    "Bản chính Giấy chứng sinh"; a condition after ", nếu" becomes "(nếu cần)". Still
+    longer than :data:`SHORT_DOCUMENT_CELLS`: cut at a word with "...".
+    """
+    short = nfc(text)
+    for stop in ("(", ";"):
+        head = short.split(stop, 1)[0].strip()
+        if head:
+            short = head
+    # "..., nếu đăng ký ở nơi ..." is a condition: keep that there is one, not its words
+    head, condition, _ = short.partition(", nếu ")
+    if condition and head.strip():
+        short = f"{head.strip()} (nếu cần)"
+    short = " ".join(short.split()).rstrip(",.:")
+    if len(short) > SHORT_DOCUMENT_CELLS:
+        cut = short[: SHORT_DOCUMENT_CELLS - 3].rsplit(" ", 1)[0]
+        short = cut.rstrip(",.:") + "..."
+    return short
 
 
 def _values(ticket: TicketPrint) -> dict[str, str]:
@@ -167,7 +236,9 @@ def _values(ticket: TicketPrint) -> dict[str, str]:
         "procedure": ticket.procedure_vi or "",
         "priority": ticket.priority_vi or "",
         "ahead": str(ticket.ahead),
-        "estimate": estimate_text(ticket.estimate_minutes),
+        "estimate": estimate_text(ticket.estimate_minutes, ticket.estimate_note,
+                                  ticket.closes_at),
+        "documents": "1" if ticket.documents else "",
         "issued": local.strftime("%d/%m/%Y %H:%M"),
         "ticket_id": ticket.ticket_id,
         "footer": ticket.footer,
@@ -179,22 +250,17 @@ def _values(ticket: TicketPrint) -> dict[str, str]:
 def fill(ticket: TicketPrint, template: tuple[Block, ...] = TICKET_TEMPLATE) -> list[Line]:
     """Resolve ``template`` against ``ticket``: rows whose ``when`` is empty are dropped."""
     values = _values(ticket)
+    lists = {"documents": ticket.documents}
     lines: list[Line] = []
     for block in template:
         if block.when is not None and not values.get(block.when):
             continue
-        text = nfc(block.text.format(**values)) if block.text else ""
-        lines.append(
-            Line(
-                kind=block.kind,
-                text=text,
-                align=block.align,
-                size=block.size,
-                bold=block.bold,
-                px=block.px,
-                gap=block.gap,
-            )
-        )
+        items = lists.get(block.each, ()) if block.each is not None else (None,)
+        for item in items:
+            text = nfc(block.text.format(**values, item=item or "")) if block.text else ""
+            lines.append(Line(kind=block.kind, text=text, align=block.align, size=block.size,
+                              bold=block.bold, px=block.px, gap=block.gap,
+                              hanging=block.hanging))
     return lines
 
 

@@ -302,7 +302,10 @@ class VirtualPrinter:
             ticket.bin_path = stem.with_suffix(".bin")
             ticket.png_path = stem.with_suffix(".png")
             ticket.bin_path.write_bytes(ticket.data)
-            ticket.image.save(ticket.png_path, optimize=True)
+            # zlib's default level, not optimize=True: 8x faster (24 ms against 200 ms a
+            # ticket) for a file 20 % larger, so the twin answers the status query that
+            # follows a job in time even on a loaded machine
+            ticket.image.save(ticket.png_path)
         self.tickets.append(ticket)
         self._cond.notify_all()
         log.info("virtual printer cut ticket %d (%s, %d bytes)", seq, label, len(ticket.data))

@@ -108,7 +108,7 @@ def counter_words(
     counter: int | str,
     *,
     south: bool = False,
-    four_as_tu: bool = True,
+    four_as_tu: bool | None = None,
     letter_names: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Spoken parts of a counter: always read whole ("3" -> ["ba"], "01" -> ["một"])."""
@@ -137,7 +137,7 @@ def build_call(
     counter: int | str,
     settings: Announcement | None = None,
     *,
-    four_as_tu: bool = True,
+    four_as_tu: bool | None = None,
     letter_names: Mapping[str, str] | None = None,
 ) -> SpokenCall:
     """Build the clip sequence and sentence for calling ``number_label`` to ``counter``.

@@ -10,18 +10,21 @@ Layout of a clip set folder::
         index.json          ... {"clips": {"mời công dân có số thứ tự": "moi.wav"}}
 
 A clip name is the text spoken (see :func:`motcua.voice.announce.clip_name`), so a recorded
-clip replaces the generated one of the same name. Recordings at another rate or in
+clip replaces the generated one of the same name.
+
+A clip set may also play a voice pack (:mod:`motcua.voice.pack`): its clips come first,
+then recorded/, then the generated ones; anything the pack lacks is generated with
+espeak-ng clip by clip, and every clip is then levelled to the pack's loudness so
+the generated words do not jump out of the recorded voice. Recordings at another rate or in
 stereo are converted when loaded (resampled to the set's rate, down-mixed to mono).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -31,9 +34,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from motcua.core.text import fold, nfc
+from motcua.core.text import nfc
 from motcua.voice.announce import CHIME, DEFAULT_TEMPLATE, PAUSE, all_clip_names, clip_name
 from motcua.voice.errors import VoiceError
+from motcua.voice.loudness import normalise
+from motcua.voice.pack import CLIP_LUFS, VoicePack, clip_file_name
 from motcua.voice.wav import Audio, read_wav, synth_chime, trim_silence, write_wav
 
 try:  # advisory lock so two programs filling one cache do not clobber the index
@@ -82,18 +87,17 @@ def find_espeak(espeak: str | None = None) -> str:
     return found
 
 
-def _file_name(name: str) -> str:
-    """An ASCII file name for a clip: folded text plus a hash ("má" and "ma" differ)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:40] or "clip"
-    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
-    return f"{slug}-{digest}.wav"
+_file_name = clip_file_name
 
 
 class ClipSet:
     """A clip set folder: look up clips by name, recorded ones first; load them cached."""
 
-    def __init__(self, directory: Path | str) -> None:
+    def __init__(self, directory: Path | str, pack: VoicePack | Path | str | None = None,
+                 ) -> None:
         self.directory = Path(directory)
+        self.pack = pack if isinstance(pack, VoicePack) or pack is None else VoicePack.load(pack)
+        """Recorded voice pack played first (None: generated and recorded/ clips only)."""
         self._lock = threading.RLock()
         self._cache: dict[str, Audio] = {}
         self._generated: dict[str, str] = {}
@@ -108,6 +112,8 @@ class ClipSet:
         with self._lock:
             self._cache.clear()
             index = self._read_index()
+            if self.pack is not None:
+                self.pack = VoicePack.load(self.pack.directory)
             self._generated = dict(index.get("clips", {}))
             self._rate = int(index.get("sample_rate", DEFAULT_RATE))
             self.voice = str(index.get("voice", DEFAULT_VOICE))
@@ -123,7 +129,7 @@ class ClipSet:
         with self._lock:
             return {n for n in self._generated if self._path(n) is not None} | set(
                 self._recorded
-            )
+            ) | (self.pack.names() if self.pack is not None else set())
 
     def path(self, name: str) -> Path:
         """File of clip ``name`` (a recording if there is one), or a clear error."""
@@ -137,8 +143,16 @@ class ClipSet:
         return found
 
     def is_recorded(self, name: str) -> bool:
-        """True when ``name`` comes from the centre's recordings."""
-        return clip_name(name) in self._recorded
+        """True when ``name`` comes from the centre's recordings (recorded/ or the pack)."""
+        name = clip_name(name)
+        with self._lock:
+            in_pack = self.pack is not None and self.pack.path(name) is not None
+            return in_pack or name in self._recorded
+
+    def from_pack(self, name: str) -> bool:
+        """True when ``name`` is played from the voice pack."""
+        with self._lock:
+            return self.pack is not None and self.pack.path(clip_name(name)) is not None
 
     def missing(self, names: Iterable[str]) -> list[str]:
         """The names (in order, once each) that have no clip; :data:`PAUSE` is never missing."""
@@ -158,6 +172,9 @@ class ClipSet:
             if audio.rate != self._rate:
                 log.info("Clip %r is %d Hz; resampled to %d Hz", name, audio.rate, self._rate)
                 audio = read_wav(path, rate=self._rate)
+            if self.pack is not None and not self.from_pack(name) and name != CHIME:
+                # espeak-ng standing in for a word the pack lacks: at the pack's level
+                audio = normalise(audio, target=CLIP_LUFS)
             self._cache[name] = audio
             return audio
 
@@ -170,6 +187,10 @@ class ClipSet:
         return todo
 
     def _path(self, name: str) -> Path | None:
+        if self.pack is not None:
+            packed = self.pack.path(name)
+            if packed is not None:
+                return packed
         recorded = self._recorded.get(name)
         if recorded is not None:
             return recorded

@@ -11,8 +11,9 @@ Rules (standard reading, docs/voice.md has the full table):
 * 10 is "mười", 20..90 are "<d> mươi";
 * a 1 after a tens digit >= 2 is "mốt" (21 "hai mươi mốt"); 11 is "mười một";
 * a 5 after any tens digit is "lăm" (15 "mười lăm", 25 "hai mươi lăm");
-* a 4 after a tens digit >= 2 is "tư" by default (24 "hai mươi tư"), "bốn" with
-  ``four_as_tu=False``; 14 is always "mười bốn";
+* a 4 after a tens digit >= 2 is "tư" in the northern reading (24 "hai mươi tư") and
+  "bốn" in the southern one (24 "hai mươi bốn"), as speakers of each region say it;
+  ``four_as_tu=True``/``False`` forces either; 14 is always "mười bốn";
 * zero tens before a non-zero unit is "linh" (north) or "lẻ" (south): 105 "một trăm linh năm";
 * every group of three digits after the first non-empty one is read in full, so an empty
   hundreds digit is spoken: 1025 "một nghìn không trăm hai mươi lăm"; all-zero groups are
@@ -34,6 +35,7 @@ __all__ = [
     "digit_words",
     "digits",
     "letter_name",
+    "parse_spoken",
     "syllables",
     "ticket_words",
     "words",
@@ -63,6 +65,9 @@ LETTER_NAMES: Mapping[str, str] = {
     "p": "pê", "q": "quy", "r": "e-rờ", "s": "ét-xì", "t": "tê", "u": "u", "ư": "ư",
     "v": "vê", "w": "vê kép", "x": "ích-xì", "y": "i dài", "z": "dét",
 }
+
+MAX_LABEL = 16
+"""Longest ticket or counter label read (a label is a few letters and digits)."""
 
 _SCALES = ("", "nghìn", "triệu")  # inside one "tỷ" block; index = group position from the right
 _SEPARATORS = frozenset(" -._/")
@@ -151,7 +156,12 @@ def _syllables(n: int, *, leading: bool, south: bool, four_as_tu: bool) -> list[
     return _below_billion(n, leading=leading, south=south, four_as_tu=four_as_tu)
 
 
-def syllables(n: int, *, south: bool = False, four_as_tu: bool = True) -> list[str]:
+def _tu(south: bool, four_as_tu: bool | None) -> bool:
+    """Whether a 4 after "mươi" is "tư": the dialect decides unless the caller does."""
+    return (not south) if four_as_tu is None else four_as_tu
+
+
+def syllables(n: int, *, south: bool = False, four_as_tu: bool | None = None) -> list[str]:
     """The number ``n`` as a list of spoken syllables (each one is a clip name).
 
     >>> syllables(1025)
@@ -160,19 +170,22 @@ def syllables(n: int, *, south: bool = False, four_as_tu: bool = True) -> list[s
     _check_number(n)
     if n == 0:
         return ["không"]
-    return _syllables(n, leading=True, south=south, four_as_tu=four_as_tu)
+    return _syllables(n, leading=True, south=south, four_as_tu=_tu(south, four_as_tu))
 
 
-def words(n: int, *, south: bool = False, four_as_tu: bool = True) -> str:
+def words(n: int, *, south: bool = False, four_as_tu: bool | None = None) -> str:
     """Read ``n`` in Vietnamese words (NFC).
 
     ``south`` chooses the southern reading ("ngàn", "lẻ") over the northern one
-    ("nghìn", "linh"); ``four_as_tu`` reads a 4 after a tens digit >= 2 as "tư".
+    ("nghìn", "linh"); a 4 after a tens digit >= 2 is "tư" in the north and "bốn" in
+    the south unless ``four_as_tu`` says otherwise.
 
     >>> words(1025)
     'một nghìn không trăm hai mươi lăm'
     >>> words(105, south=True)
     'một trăm lẻ năm'
+    >>> words(24, south=True)
+    'hai mươi bốn'
     """
     return _nfc(" ".join(syllables(n, south=south, four_as_tu=four_as_tu)))
 
@@ -204,6 +217,59 @@ def letter_name(letter: str, letter_names: Mapping[str, str] | None = None) -> s
         ) from None
 
 
+def _check_label(label: str) -> str:
+    """The label, NFC and stripped, or a ValueError that says what is wrong with it."""
+    text = _nfc(str(label)).strip()
+    if not text:
+        raise ValueError("Số thứ tự trống / empty ticket number")
+    if len(text) > MAX_LABEL:
+        raise ValueError(
+            f"Số thứ tự quá dài ({len(text)} ký tự, tối đa {MAX_LABEL}): '{text}' / "
+            f"ticket number too long ({len(text)} characters, at most {MAX_LABEL})"
+        )
+    if text[0] in "-+" or text[0] in "−":
+        raise ValueError(
+            f"Không đọc số có dấu '{text[0]}': '{text}' (số thứ tự không âm) / "
+            f"'{text}' has a sign: ticket numbers are never negative"
+        )
+    if not any(ch.isalnum() for ch in text):
+        raise ValueError(
+            f"'{text}' không có chữ hay chữ số nào để đọc / '{text}' has nothing to read"
+        )
+    return text
+
+
+def parse_spoken(value: str) -> int | str:
+    """Check a value typed by a person: a whole number (returned as int) or a label.
+
+    Refuses, with a message, what cannot be a ticket number or counter: a sign
+    ("-5"), a fraction ("2.5" reads as a label only if it has a letter), more digits
+    than :data:`MAX_NUMBER` has, text without letters or digits, and anything longer
+    than :data:`MAX_LABEL`.
+    """
+    text = _nfc(str(value)).strip()
+    if text and all(ch in "0123456789" for ch in text):
+        if len(text) > len(str(MAX_NUMBER)):
+            raise ValueError(
+                f"Số quá dài ({len(text)} chữ số, tối đa {len(str(MAX_NUMBER))}) / "
+                f"number too long ({len(text)} digits, at most {len(str(MAX_NUMBER))})"
+            )
+        return int(text)
+    text = _check_label(text)
+    if not any(ch.isalpha() for ch in text):
+        raise ValueError(
+            f"'{text}' không phải số hay số thứ tự (chỉ gồm chữ cái và chữ số) / "
+            f"'{text}' is neither a number nor a ticket number"
+        )
+    for ch in text:
+        if not (ch.isalpha() or ch in "0123456789" or ch in _SEPARATORS):
+            raise ValueError(
+                f"Số thứ tự '{text}' có ký tự '{ch}' không đọc được / "
+                f"ticket number '{text}' has a character '{ch}' that cannot be read"
+            )
+    return text
+
+
 def _runs(label: str) -> list[str]:
     """Split "A025" into ["A", "025"]: each letter alone, digits in runs."""
     runs: list[str] = []
@@ -222,7 +288,7 @@ def ticket_words(
     *,
     digits: bool = False,
     south: bool = False,
-    four_as_tu: bool = True,
+    four_as_tu: bool | None = None,
     letter_names: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Spoken parts of a ticket (or counter) label, one entry per letter or number.
@@ -231,9 +297,7 @@ def ticket_words(
     ("A025" -> ["a", "hai mươi lăm"]) or, with ``digits=True``, digit by digit
     ("A025" -> ["a", "không", "hai", "năm"]). Separators (space - . _ /) are skipped.
     """
-    text = _nfc(label).strip()
-    if not text:
-        raise ValueError("Số thứ tự trống / empty ticket number")
+    text = _check_label(label)
     out: list[str] = []
     for run in _runs(text):
         if run.isdigit() and all(ch in "0123456789" for ch in run):

@@ -30,6 +30,7 @@ from motcua.core.centre.model import Announcement
 from motcua.voice.announce import SpokenCall, all_clip_names, build_call
 from motcua.voice.clips import ClipSet, default_clip_dir
 from motcua.voice.errors import VoiceError
+from motcua.voice.pack import VoicePack
 from motcua.voice.render import render
 
 __all__ = [
@@ -178,15 +179,24 @@ class Announcer:
         sink: Sink | None = None,
         generate_missing: bool = True,
         keep_wavs: Path | str | None = None,
-        four_as_tu: bool = True,
+        four_as_tu: bool | None = None,
         letter_names: Mapping[str, str] | None = None,
         history: int = 1000,
+        pack: VoicePack | Path | str | None = None,
     ) -> None:
         """``clip_set`` defaults to the user cache (:func:`motcua.voice.clips.default_clip_dir`);
         ``generate_missing`` makes clips a call needs with espeak-ng on first use;
-        ``keep_wavs`` keeps each rendered call as a WAV file in that folder."""
+        ``keep_wavs`` keeps each rendered call as a WAV file in that folder; ``pack`` is a
+        recorded voice pack played first (espeak-ng speaks, clip by clip, what it lacks;
+        default: $MOTCUA_VOICE_PACK when set)."""
+        if pack is None and os.environ.get("MOTCUA_VOICE_PACK"):
+            pack = Path(os.environ["MOTCUA_VOICE_PACK"]).expanduser()  # the box's own voice
         if not isinstance(clip_set, ClipSet):
-            clip_set = ClipSet(clip_set if clip_set is not None else default_clip_dir())
+            clip_set = ClipSet(clip_set if clip_set is not None else default_clip_dir(),
+                               pack=pack)
+        elif pack is not None:
+            clip_set.pack = pack if isinstance(pack, VoicePack) else VoicePack.load(pack)
+            clip_set.reload()
         self.clip_set = clip_set
         self.settings = settings or Announcement()
         self.sink: Sink = sink if sink is not None else detect_sink()

@@ -26,6 +26,9 @@ class Document:
     """English description."""
     kind: Literal["nộp", "xuất trình"]
     """"nộp" = handed in (kept), "xuất trình" = shown and given back."""
+    short_vi: str = ""
+    """Short form printed in the ticket's checklist; empty = the description up to its
+    first bracket or semicolon."""
 
 
 @dataclass(frozen=True)

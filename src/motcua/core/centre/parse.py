@@ -224,7 +224,8 @@ def _parse_procedure(t: _Table, code: str, position: int) -> Procedure:
             d.fail("kind", f'loại giấy tờ {_show(kind)} không hợp lệ: "nộp" hoặc "xuất trình"',
                    f'invalid document kind {_show(kind)}: "nộp" (hand in) or "xuất trình" (show)')
         documents.append(Document(vi=d.text("vi"), en=d.text("en", ""),
-                                  kind=cast(Literal["nộp", "xuất trình"], kind)))
+                                  kind=cast(Literal["nộp", "xuất trình"], kind),
+                                  short_vi=d.text("short_vi", "")))
     proc_id = t.text("id", f"{code}.{position}")
     if not _ID_RE.fullmatch(proc_id):
         t.fail("id", f"mã thủ tục {_show(proc_id)} không hợp lệ (chữ, số, . _ -)",

@@ -45,6 +45,7 @@ class DocumentEntry(_Shape):
     vi: Text
     kind: Text
     en: str = ""
+    short_vi: str = ""
 
 
 class ProcedureEntry(_Shape):

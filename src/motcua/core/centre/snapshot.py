@@ -40,7 +40,9 @@ def centre_to_dict(centre: Centre, *, include_staff: bool = False,
              {"id": p.id, "vi": p.vi, "en": p.en, "time_limit_vi": p.time_limit_vi,
               "time_limit_en": p.time_limit_en, "legal_basis": p.legal_basis,
               "fees_vi": p.fees_vi, "level": p.level,
-              "documents": [{"vi": d.vi, "en": d.en, "kind": d.kind} for d in p.documents]}
+              "documents": [{"vi": d.vi, "en": d.en, "kind": d.kind,
+                             **({"short_vi": d.short_vi} if d.short_vi else {})}
+                            for d in p.documents]}
              for p in f.procedures]}
         for f in centre.fields
     ]
