@@ -86,6 +86,7 @@ def _hub(args: argparse.Namespace) -> int:
     options = HubOptions(f"tcp://{args.bind}:{args.command_port}",
                          f"tcp://{args.bind}:{args.event_port}",
                          open_all_hours=args.open_all_hours, curve_secret_key=secret,
+                         config_dir=Path(args.config).resolve().parent,
                          booking_key=booking_key)
     server = HubServer(centre, store, options, registry=Registry(centre, keys_file))
     sync = None

@@ -149,6 +149,28 @@ def read_hub_rows(db: str, day_from: str | None, day_to: str | None,
         engine.dispose()
 
 
+def read_hub_events(db: str, day_from: str, day_to: str,
+                    types: Sequence[str]) -> list[tuple[str, datetime, dict[str, Any]]]:
+    """Events of ``types`` from a hub's log for the days, in log order, read only."""
+    import json
+
+    from sqlalchemy import bindparam, create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    sql = text("SELECT type, ts, body FROM events WHERE day >= :a AND day <= :b "
+               "AND type IN :types ORDER BY seq").bindparams(bindparam("types", expanding=True))
+    engine = create_engine(_hub_url(db))
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sql, {"a": day_from, "b": day_to, "types": list(types)}).all()
+    except SQLAlchemyError as exc:
+        raise ReportError(f"không đọc được CSDL hub / cannot read the hub database {db}: "
+                          f"{str(exc).splitlines()[0]}") from None
+    finally:
+        engine.dispose()
+    return [(r[0], datetime.fromisoformat(r[1]), json.loads(r[2])) for r in rows]
+
+
 def _hub_report(args: argparse.Namespace) -> dict[str, Any]:
     from motcua.reports.figures import summary_rows
 
@@ -176,7 +198,12 @@ def _hub_report(args: argparse.Namespace) -> dict[str, Any]:
               "thay cho tên (dùng --config) / showing ids, pass --config for names",
               file=sys.stderr)
         centre = None
-    return summary_rows(centre, rows, date_from=first.isoformat(), date_to=last.isoformat())
+    report = summary_rows(centre, rows, date_from=first.isoformat(), date_to=last.isoformat())
+    from motcua.reports.operations import OPERATION_EVENTS, operations_tables
+
+    events = read_hub_events(db, first.isoformat(), last.isoformat(), OPERATION_EVENTS)
+    report["tables"].update({t["key"]: t for t in operations_tables(centre, events)})
+    return report
 
 
 def _province_report(args: argparse.Namespace) -> dict[str, Any]:

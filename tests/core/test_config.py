@@ -92,7 +92,7 @@ def test_sample_counters_priority_and_devices(sample: Centre) -> None:
     rating = sample.device_by_id("rating-6")
     assert rating is not None and (rating.role, rating.counter) == ("rating", 6)
     assert all(d.public_key == "" for d in sample.devices)
-    assert len(sample.devices) == 18
+    assert len(sample.devices) == 18  # with the citizen service
 
 
 def test_sample_hours_rating_policy_voice(sample: Centre) -> None:
@@ -280,9 +280,10 @@ CASES: list[tuple[str, Mutation, str, str, str, str]] = [
     ("display with counter", _set("c.devices.2.counter", 1), "centre.toml",
      "devices[3].counter", "không gắn với quầy", "does not belong to a counter"),
     ("printer unknown kiosk", _set("c.devices.1.kiosk", "kiosk-9"), "centre.toml",
-     "devices[2].kiosk", 'ki-ốt "kiosk-9" không tồn tại', 'kiosk "kiosk-9" does not exist'),
+     "devices[2].kiosk", 'ki-ốt hoặc máy quầy "kiosk-9" không tồn tại',
+     'kiosk or counter device "kiosk-9" does not exist'),
     ("printer names a display", _set("c.devices.1.kiosk", "display-hall"), "centre.toml",
-     "devices[2].kiosk", "không tồn tại (có: kiosk-1)", "(known: kiosk-1)"),
+     "devices[2].kiosk", "không tồn tại (có: kiosk-1, counter-1", "(known: kiosk-1, counter-1"),
     ("kiosk on non-printer", _set("c.devices.2.kiosk", "kiosk-1"), "centre.toml",
      "devices[3].kiosk", "chỉ máy in", "only a printer names a kiosk"),
     ("duplicate device", _set("c.devices.5.id", "counter-1"), "centre.toml", "devices[6].id",

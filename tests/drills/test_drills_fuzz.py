@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 
 from motcua.core import protocol
 from tests.support.drills import FIELDS, check_database, raw_dealer, replay_day, same_state
+from tests.support.hubs import alerts_off
 
 FUZZ = settings(max_examples=150, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -134,6 +135,7 @@ class HubProbe:
 
 
 def test_random_messages_to_the_command_socket(hub: Any) -> None:
+    alerts_off(hub)
     probe = HubProbe(hub)
     count = [0]
     answers: Counter[str] = Counter()

@@ -102,7 +102,8 @@ def test_outside_hours_and_sunday_are_refused_in_words(desk: Desk) -> None:
     desk.now = datetime(2025, 11, 30, 9, 0, tzinfo=VN)  # Sunday
     out = desk.do(KIOSK, "ticket.take", field="A")
     assert out.reply["code"] == "closed_hours"
-    assert "không làm việc" in out.reply["message_vi"]
+    assert "Hôm nay trung tâm nghỉ" in out.reply["message_vi"]
+    assert "Thứ Hai 01/12/2025 lúc 07:30" in out.reply["message_vi"]
 
 
 def test_daily_cap(centre) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from motcua.core import protocol
 from motcua.hub.storage.db import sqlite_url
 from motcua.link import client as link_client
 from motcua.link.client import Endpoints, EventFollower, HubClient, HubError, HubUnavailable
-from tests.support.hubs import free_port, start_hub
+from tests.support.hubs import alerts_off, free_port, start_hub
 from tests.support.wait import EventWatch, LogWatch, Signal, wait_until
 
 
@@ -126,6 +126,7 @@ def test_oversize_message_beyond_the_socket_limit_is_dropped(hub) -> None:  # ty
 
 
 def test_a_restarted_device_matches_one_that_ran_all_day(hub) -> None:  # type: ignore[no-untyped-def]
+    alerts_off(hub)
     eps = Endpoints(hub.command, hub.events)
     early = EventWatch(eps, "display-hall").start()
     stop = threading.Event()

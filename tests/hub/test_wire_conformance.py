@@ -17,6 +17,7 @@ from motcua.core import protocol, wire
 from motcua.core.wire.replies import Health, TicketView
 from motcua.link.client import HubError
 from tests.support.drills import check_database, raw_dealer
+from tests.support.wait import wait_until
 
 
 def test_every_reply_and_event_of_a_day_fits_its_model(hub) -> None:  # type: ignore[no-untyped-def]
@@ -59,6 +60,16 @@ def test_every_reply_and_event_of_a_day_fits_its_model(hub) -> None:  # type: ig
     ask("counter-1", "counter.call_next")
     ask("counter-1", "counter.finish")
     nobody = ask("counter-1", "counter.call_next")
+    ask("counter-1", "counter.pause", {"reason": "meeting"})
+    ask("counter-1", "counter.resume")
+    ask("counter-1", "counter.issue", {"field": "A", "printer": ""})
+    ask("counter-1", "counter.issue", {"field": "B", "serve": True})
+    ask("counter-1", "counter.transfer", {"to_counter": 4, "note": "cần sao y", "return": True})
+    ask("display-hall", "officer.photo", {"officer": "cb01"})
+    wait_until(lambda: "printer:printer-1" in hub.server.engine.state.alerts, "printer alert")
+    ask("manager-1", "alert.seen", {"alert": "printer:printer-1"})
+    ask("counter-1", "counter.call_next")
+    ask("counter-1", "counter.finish")
     ask("counter-1", "counter.close")
     ask("manager-1", "report.summary", {"date_from": "2025-11-01", "date_to": "2025-11-30"})
 

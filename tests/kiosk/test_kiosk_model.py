@@ -126,8 +126,10 @@ def test_hours_and_wait_words(centre) -> None:  # type: ignore[no-untyped-def]
     sunday = datetime(2025, 11, 23, 9, 0, tzinfo=VN)
     assert hours_today(centre, monday, "vi") == \
         "Giờ tiếp nhận hôm nay: 07:30–11:30, 13:30–17:00"
-    assert hours_today(centre, sunday, "vi") == "Giờ tiếp nhận hôm nay: không làm việc"
-    assert hours_today(centre, sunday, "en") == "Today's opening hours: closed"
+    assert hours_today(centre, sunday, "vi") == \
+        "Hôm nay trung tâm nghỉ. Mở cửa lại: Thứ Hai 24/11/2025 lúc 07:30"
+    assert hours_today(centre, sunday, "en") == \
+        "The centre is closed today. Opens again: Monday 24/11/2025 at 07:30"
     assert wait_text(25, "vi") == "khoảng 25 phút"
     assert wait_text(70, "vi") == "khoảng 1 giờ 10 phút"
     assert wait_text(0, "vi") == "sắp đến lượt"

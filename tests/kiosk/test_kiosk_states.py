@@ -154,8 +154,8 @@ def test_closed_hours_are_refused_in_words(hub: Any, clock: Any, make_kiosk: Any
     qtbot.mouseClick(w.procedures.none_button, LEFT)
     qtbot.mouseClick(w.confirm.take_button, LEFT)
     qtbot.waitUntil(lambda: w.confirm.error.isVisible(), timeout=WAIT)
-    assert "Ngoài giờ tiếp nhận. Giờ tiếp nhận hôm nay: 07:30–11:30, 13:30–17:00" in \
-        w.confirm.error.text()
+    assert ("Ngoài giờ tiếp nhận (hôm nay: 07:30–11:30, 13:30–17:00). "
+            "Tiếp nhận tiếp: Thứ Ba 25/11/2025 lúc 07:30") in w.confirm.error.text()
     w.set_lang("en")
     assert "Outside opening hours" in w.confirm.error.text()
     assert w.confirm.take_button.isEnabled()  # nothing stuck; a later tap asks again

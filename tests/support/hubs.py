@@ -208,3 +208,15 @@ class HubProcess:
 
     def __exit__(self, *_exc: object) -> None:
         self.kill()
+
+
+def alerts_off(hub: Any) -> None:
+    """Alerts raise events on the hub's own tick; a test that counts the events its
+    commands make (or replays them at a given moment) runs without them."""
+    import dataclasses
+
+    from motcua.core.centre.model import AlertRules
+
+    off = AlertRules(wait_minutes=0, field_waiting=0, paused_minutes=0, low_rating=0,
+                     printer=False, device_offline=False)
+    hub.server.engine.centre = dataclasses.replace(hub.server.engine.centre, alerts=off)

@@ -97,6 +97,14 @@ class Ticket:
     dossiers: list[str] = dc_field(default_factory=list)
     """Dossier numbers (mã số hồ sơ) received or returned for this ticket."""
     outcome_reason: str = ""
+    issued_by: int | None = None
+    """The counter whose officer issued the ticket (guidance desk, phone-in), else None."""
+    quick: bool = False
+    """Issued and served at once at that counter, without queueing ("quick serve")."""
+    note: str = ""
+    """The last transfer's note for the receiving counter (work notes, no personal data)."""
+    return_counter: int | None = None
+    """After the service it was transferred for, the ticket goes back to this counter."""
 
     def sort_key(self) -> tuple[datetime, int]:
         return (self.order_at, self.number)
@@ -130,6 +138,9 @@ class CounterState:
     normals_in_a_row: int = 0
     served: int = 0
     rating: RatingWindow | None = None
+    pause_reason: str | None = None
+    """Code of the reason of the current pause (None when not paused or not given)."""
+    paused_at: datetime | None = None
 
 
 @dataclass
@@ -150,6 +161,10 @@ class DayState:
     help_requests: dict[str, str] = dc_field(default_factory=dict)
     """Devices whose citizen asked for help ("Cần hỗ trợ"), with the time asked (ISO),
     until a member of staff acknowledges it."""
+    alerts: dict[str, dict[str, Any]] = dc_field(default_factory=dict)
+    """Manager alerts active now, by key (``"wait:A"``): kind, subject, words, since, seen."""
+    alerts_done: set[str] = dc_field(default_factory=set)
+    """Keys of alerts that ended once seen (a low rating): not raised again today."""
     # Derived indexes, kept sorted by (order_at, number); rebuilt from tickets.
     waiting_normal: dict[str, list[tuple[datetime, int, str]]] = dc_field(default_factory=dict)
     waiting_priority: dict[str, list[tuple[datetime, int, str]]] = dc_field(default_factory=dict)
@@ -215,6 +230,8 @@ def _day_opened(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
     s.issued.clear()
     s.recent_calls.clear()
     s.help_requests.clear()
+    s.alerts.clear()
+    s.alerts_done.clear()
     s.counters.clear()
     s.service_seconds = {k: float(v) for k, v in b.get("service_seconds", {}).items()}
     s.devices = dict(b.get("devices", {}))
@@ -236,7 +253,8 @@ def _issued(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
                label=b["label"], issued_at=ts, order_at=ts, priority=b.get("priority"),
                procedure=b.get("procedure"), kiosk=b.get("kiosk"), ahead=b.get("ahead", 0),
                estimate_minutes=b.get("estimate_minutes", 0),
-               estimate_note=b.get("estimate_note"), closes_at=b.get("closes_at"))
+               estimate_note=b.get("estimate_note"), closes_at=b.get("closes_at"),
+               issued_by=b.get("issued_by"), quick=bool(b.get("quick", False)))
     booked = b.get("booking")
     if booked:
         t.booking = booked["code"]
@@ -298,6 +316,8 @@ def _recalled(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
 def _serving(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
     t = _take_to_counter(s, ts, b, SERVING)
     t.served_at = ts
+    if t.first_called_at is None:  # quick serve: served straight from issue, no call
+        t.first_called_at = ts
 
 
 def _release(s: DayState, t: Ticket) -> CounterState | None:
@@ -362,6 +382,9 @@ def _transferred(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
     if b.get("to_field"):
         t.field = b["to_field"]
     t.target_counter = b.get("to_counter")
+    t.note = str(b.get("note") or "")
+    # A transfer back to the first counter ends the round trip.
+    t.return_counter = None if b.get("returning") else b.get("return_counter")
     t.open_period(WAITING, ts)
     s.enqueue(t)
 
@@ -402,14 +425,22 @@ def _counter_closed(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
     c.officer = None
     c.current = None
     c.rating = None
+    c.pause_reason = None
+    c.paused_at = None
 
 
 def _counter_paused(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
-    s.counter_for_update(b["counter"]).status = COUNTER_PAUSED
+    c = s.counter_for_update(b["counter"])
+    c.status = COUNTER_PAUSED
+    c.pause_reason = b.get("reason")
+    c.paused_at = ts
 
 
 def _counter_resumed(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
-    s.counter_for_update(b["counter"]).status = COUNTER_OPEN
+    c = s.counter_for_update(b["counter"])
+    c.status = COUNTER_OPEN
+    c.pause_reason = None
+    c.paused_at = None
 
 
 def _rating_given(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
@@ -443,6 +474,24 @@ def _device_status(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
                               "detail_en": b.get("detail_en", ""), "ts": ts.isoformat()}
 
 
+def _alert_raised(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
+    s.alerts[b["alert"]] = {"kind": b["kind"], "subject": b["subject"],
+                            "detail_vi": b["detail_vi"], "detail_en": b["detail_en"],
+                            "since": ts.isoformat(), "seen": None}
+
+
+def _alert_seen(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
+    a = s.alerts.get(b["alert"])
+    if a is not None and a["seen"] is None:
+        a["seen"] = ts.isoformat()
+
+
+def _alert_cleared(s: DayState, ts: datetime, b: dict[str, Any]) -> None:
+    a = s.alerts.pop(b["alert"], None)
+    if a is not None and a["seen"] is not None:
+        s.alerts_done.add(b["alert"])
+
+
 _HANDLERS = {
     "ticket.window_opened": _window_opened,
     "day.opened": _day_opened,
@@ -468,5 +517,8 @@ _HANDLERS = {
     "help.requested": _help_requested,
     "help.acked": _help_acked,
     "numbers.skipped": _numbers_skipped,
+    "alert.raised": _alert_raised,
+    "alert.seen": _alert_seen,
+    "alert.cleared": _alert_cleared,
 }
 EVENT_TYPES = frozenset(_HANDLERS)

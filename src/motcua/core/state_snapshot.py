@@ -46,7 +46,8 @@ def state_to_dict(s: DayState) -> dict[str, Any]:
                       "field": c.rating.field, "until": c.rating.until.isoformat()}
         counters.append({"number": c.number, "status": c.status, "officer": c.officer,
                          "current": c.current, "normals_in_a_row": c.normals_in_a_row,
-                         "served": c.served, "rating": rating})
+                         "served": c.served, "rating": rating,
+                         "pause_reason": c.pause_reason, "paused_at": _iso(c.paused_at)})
     return {
         "day": s.day,
         "tickets": [ticket_to_dict(t) for t in s.tickets.values()],
@@ -57,6 +58,8 @@ def state_to_dict(s: DayState) -> dict[str, Any]:
         "devices": dict(s.devices),
         "recent_calls": list(s.recent_calls),
         "help_requests": dict(s.help_requests),
+        "alerts": {k: dict(v) for k, v in s.alerts.items()},
+        "alerts_done": sorted(s.alerts_done),
     }
 
 
@@ -75,10 +78,14 @@ def state_from_dict(d: dict[str, Any]) -> DayState:
                                   datetime.fromisoformat(r["until"]))
         s.counters[cd["number"]] = CounterState(cd["number"], cd["status"], cd["officer"],
                                                 cd["current"], cd["normals_in_a_row"],
-                                                cd["served"], rating)
+                                                cd["served"], rating,
+                                                cd.get("pause_reason"),
+                                                _dt(cd.get("paused_at")))
     s.service_seconds = {k: float(v) for k, v in d["service_seconds"].items()}
     s.devices = dict(d["devices"])
     s.recent_calls = list(d["recent_calls"])
     s.help_requests = {str(k): str(v) for k, v in d.get("help_requests", {}).items()}
+    s.alerts = {str(k): dict(v) for k, v in d.get("alerts", {}).items()}
+    s.alerts_done = set(d.get("alerts_done", []))
     s.rebuild_indexes()
     return s

@@ -37,6 +37,7 @@ from motcua.counter.keypad_bridge import KeypadBridge
 from motcua.counter.model import CounterPanel, TicketLine, panel_for, waiting_lines
 from motcua.counter.pages import MainPage, SignInPage
 from motcua.counter.style import STYLE_SHEET, role_font
+from motcua.counter.tools import CounterTools
 from motcua.link.client import CentreView, HubError
 from motcua.qt.help_alert import HelpAlert
 from motcua.qt.link import QtHubLink
@@ -136,6 +137,9 @@ class CounterWindow(QWidget):
         root.addWidget(self.main)
         root.insertWidget(1, self.message)
         self.main.hide()
+        self.tools = CounterTools(self.link, self.counter, self._say)  # counter/tools.py
+        root.addWidget(self.tools)
+        self.tools.hide()
         self.signin.sign_in_button.clicked.connect(self.sign_in)
         for name, button in self.main.buttons.items():
             button.clicked.connect(functools.partial(self.trigger, name))
@@ -375,6 +379,8 @@ class CounterWindow(QWidget):
             self._fill_officers()
         self.signin.setVisible(not panel.signed_in)
         self.main.setVisible(panel.signed_in)
+        self.tools.setVisible(panel.signed_in)
+        self.tools.refresh(view)
         if not panel.signed_in:
             self.signin.show_panel(panel)
             self.waiting = []

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QWidget
 from motcua.display import paint
 from motcua.display.base import BoardBase
 from motcua.display.model import CounterLine
+from motcua.display.officers import OfficerRoster, paint_officer
 from motcua.display.voice_bridge import Speaker
 from motcua.qt.link import QtHubLink
 
@@ -41,6 +42,8 @@ class CounterBoard(BoardBase):
         self.counter = counter
         super().__init__(link, announcer=announcer, voice_counter=counter, parent=parent)
         self.setWindowTitle(f"motcua – quầy {counter} / counter {counter}")
+        self.roster = OfficerRoster(link, self)  # name, title, photo: display/officers.py
+        self.roster.changed.connect(self.update)
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
         self._clock.timeout.connect(
@@ -109,6 +112,11 @@ class CounterBoard(BoardBase):
         flash = (line is not None and self.flash_key() == (self.counter, line.label)
                  and self.blink_phase())
         p.fillRect(middle, paint.FLASH if flash else paint.BG)
+        card = self.roster.card(self.counter)
+        if card is not None:  # the officer's strip takes the bottom of the number's area
+            strip = QRectF(pad, middle.bottom() - h * 0.17, w - 2 * pad, h * 0.16)
+            self.font_px["officer"] = paint_officer(p, strip, card, u)
+            middle = QRectF(0, middle.y(), w, strip.y() - middle.y())
         if line is not None and line.label:
             self.font_px["label"] = paint.draw_line(
                 p, middle.adjusted(pad, 0, -pad, 0), line.label, u * 0.5,

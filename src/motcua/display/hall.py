@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QWidget
 from motcua.display import paint
 from motcua.display.base import BoardBase
 from motcua.display.model import BoardModel, CallLine, CounterLine, FieldLine
+from motcua.display.officers import OfficerRoster
 from motcua.display.voice_bridge import Speaker
 from motcua.qt.link import QtHubLink
 
@@ -50,6 +51,8 @@ class HallBoard(BoardBase):
                  parent: QWidget | None = None) -> None:
         super().__init__(link, announcer=announcer, parent=parent)
         self.setWindowTitle("motcua – bảng hiển thị / hall board")
+        self.roster = OfficerRoster(link, self)  # officers at counters: display/officers.py
+        self.roster.changed.connect(self.update)
         self._ticker_offset = 0.0
         self._ticker_last = time.monotonic()
         self._ticker_pix: QPixmap | None = None
@@ -182,8 +185,10 @@ class HallBoard(BoardBase):
         inner = r.adjusted(u * 0.015, u * 0.008, -u * 0.015, -u * 0.008)
         cap_h = min(inner.height() * 0.2, u * 0.045)
         caption = QRectF(inner.x(), inner.y(), inner.width() * 0.62, cap_h)
-        self._note_px("caption", paint.draw_line(p, caption, c.name_vi, u * 0.032, ink,
-                                                 align=Align.AlignLeft))
+        card = self.roster.card(c.number) if self.roster.on_hall else None
+        self._note_px("caption", paint.draw_line(
+            p, caption, f"{c.name_vi} · {card.name}" if card else c.name_vi, u * 0.032, ink,
+            align=Align.AlignLeft))
         status = ("Tạm dừng" if c.status == "paused" and c.label else
                   "" if c.status == "paused" else
                   "Đang phục vụ" if c.serving else "Mời" if c.label else "Quầy trống")

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import zmq
@@ -71,6 +72,8 @@ class HubOptions:
     """Issue tickets at any hour (demos, training)."""
     curve_secret_key: bytes | None = None
     """The hub's CURVE secret key; None runs the open mode (see motcua.hub.security)."""
+    config_dir: Path | None = None
+    """Folder of the centre file: officers' photos are found relative to it."""
     booking_key: Ed25519PublicKey | None = None
     """The province's public key for booking QR codes; None takes typed codes only."""
     citizen_cap: int = 2
@@ -546,14 +549,17 @@ class HubServer(Queries, Upkeep):
                 self._commit_and_publish(pub, [(e, self.engine.state.day) for e in out.events],
                                          [], {}, [], [])
         try:
-            outcome = self.engine.handle(Actor("hub", "admin"), "hub.tick", {}, self.now())
+            t = time.monotonic()  # the alert rules need who is heard (device offline)
+            heard = {"heard": list(self._presence), "online": [
+                d for d, seen in self._presence.items() if t - seen < self.offline_after_s]}
+            outcome = self.engine.handle(Actor("hub", "admin"), "hub.tick", heard, self.now())
         except Exception:
             log.exception("tick failed")
             return
         if outcome.events:
             expired = [t for e in outcome.events if e.type == "day.closed"
                        for t in e.body.get("expired", [])]
-            evs = [(e, e.body["day"]) for e in outcome.events]
+            evs = [(e, e.body.get("day") or self.engine.state.day) for e in outcome.events]
             self._commit_and_publish(pub, evs, [], {}, expired, [])
         released = self.engine.handle(Actor("hub", "admin"), "hub.release_bookings", {},
                                       self.now())

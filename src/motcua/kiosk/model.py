@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from motcua.core.calendar import hours_text
+from motcua.core.calendar import closed_text, day_hours_text, day_plan, local
 from motcua.core.centre.model import Centre, Device, Field, Procedure
 from motcua.core.state import PRINTER_BLOCKING
 from motcua.core.text import fold, sort_key
@@ -105,12 +104,22 @@ def cap_reached(view: CentreView, field: Field) -> bool:
 
 
 def hours_today(centre: Centre, now: datetime, lang: Lang) -> str:
-    """"Giờ tiếp nhận hôm nay: 07:30–11:30, 13:30–17:00" for the centre's local day."""
-    local = now.astimezone(ZoneInfo(centre.timezone))
-    vi, en = hours_text(centre, local.isoweekday())
-    if not centre.hours.get(local.isoweekday()):
-        vi, en = tr("home.closed_today", "vi"), tr("home.closed_today", "en")
+    """"Giờ tiếp nhận hôm nay: 07:30–11:30, 13:30–17:00" for the centre's local day; on a
+    closed day (Sunday, Tết, a day off) the closed sentence with the next opening day."""
+    closed = closed_today(centre, now, lang)
+    if closed:
+        return closed
+    vi, en = day_hours_text(centre, local(centre, now).date())
     return tr("home.hours", lang, hours=pick(lang, vi, en))
+
+
+def closed_today(centre: Centre, now: datetime, lang: Lang) -> str:
+    """"Hôm nay trung tâm nghỉ (Tết Nguyên Đán). Mở cửa lại: ..." or "" on an open day."""
+    if day_plan(centre, local(centre, now).date()).open:
+        return ""
+    words = closed_text(centre, now)
+    assert words is not None  # a closed day has no session
+    return pick(lang, *words)
 
 
 @dataclass(frozen=True)

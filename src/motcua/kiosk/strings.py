@@ -45,7 +45,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "See which documents to bring, without taking a number"),
     "home.lang_other": ("English", "Tiếng Việt"),
     "home.hours": ("Giờ tiếp nhận hôm nay: {hours}", "Today's opening hours: {hours}"),
-    "home.closed_today": ("không làm việc", "closed"),
     "home.connecting": ("Đang kết nối với máy chủ…", "Connecting to the hub…"),
     # accessibility (access.py)
     "access.large": ("Chữ lớn, tương phản cao", "Large text, high contrast"),
@@ -91,6 +90,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "documents.none": ("Thủ tục này không có danh sách giấy tờ. Cán bộ sẽ hướng dẫn.",
                        "No document list for this procedure. Staff will guide you."),
     "documents.time_limit": ("Thời hạn giải quyết: {limit}", "Time limit: {limit}"),
+    "documents.fees": ("Phí, lệ phí: {fees}", "Fees: {fees}"),
     "documents.no_time_limit": ("Thời hạn giải quyết: theo quy định, cán bộ sẽ thông báo",
                                 "Time limit: as regulated; staff will tell you"),
     "documents.field": ("Lĩnh vực: {field}", "Field: {field}"),

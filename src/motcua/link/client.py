@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -229,6 +229,10 @@ class CentreView:
     """The hub's own health from snapshots and heartbeats: ``storage`` is ``ok``, or
     ``full`` / ``unavailable`` with ``message_vi`` / ``message_en`` (tickets are not
     issued meanwhile; devices show it)."""
+    open_all_hours: bool = False
+    """The hub takes tickets at any hour (a demo or a drill): devices show no "closed"."""
+    received_at: float = field(default_factory=time.monotonic)
+    """``time.monotonic()`` when the snapshot arrived (with ``hub_now``: the hub's clock)."""
 
     def waiting(self, field_code: str) -> int:
         return self.state.waiting_count(field_code)
@@ -237,12 +241,27 @@ class CentreView:
     def storage_fault(self) -> bool:
         return str(self.health.get("storage", "ok")) != "ok"
 
+    def hub_time(self) -> datetime | None:
+        """The hub's clock now, from the snapshot's ``hub_now`` plus the time since it came.
+
+        Devices judge "closed today" by the hub's clock, not their own, so a kiosk whose
+        clock drifted agrees with the hub that refuses the ticket.
+        """
+        if not self.hub_now:
+            return None
+        try:
+            then = datetime.fromisoformat(self.hub_now)
+        except ValueError:
+            return None
+        return then + timedelta(seconds=time.monotonic() - self.received_at)
+
 
 def view_from_snapshot(snap: dict[str, Any]) -> CentreView:
     return CentreView(centre_from_dict(snap["centre"]), state_from_dict(snap["state"]),
                       int(snap["seq"]), str(snap["stream_id"]), list(snap.get("online", [])),
                       dict(snap.get("you", {})), str(snap.get("hub_now", "")),
-                      dict(snap.get("health") or {"storage": "ok"}))
+                      dict(snap.get("health") or {"storage": "ok"}),
+                      open_all_hours=bool(snap.get("open_all_hours", False)))
 
 
 class EventFollower:

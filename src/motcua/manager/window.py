@@ -25,6 +25,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from motcua.link.client import CentreView, HubError
+from motcua.manager.alerts_panel import AlertsPanel
 from motcua.manager.model import (
     COUNTER_WORDS,
     FAULT,
@@ -172,6 +173,9 @@ class LiveWindow(QWidget):
         # taller one, and the whole view must fit a 1366×768 laptop.
         left.addWidget(self._section("Số phiếu đã cấp theo giờ / Tickets issued by hour"))
         left.addWidget(self.hour_chart, 1)
+        self.alerts = AlertsPanel(self.link)  # manager/alerts_panel.py, beside the title
+        top.insertWidget(1, self.alerts, 1)
+        self.link.view_changed.connect(self.alerts.show_view)
         right.addWidget(self._section("Quầy / Counters"))
         right.addWidget(self.counters_table)
         right.addWidget(self._section("Thiết bị (● hoạt động trong 10 giây qua) / "

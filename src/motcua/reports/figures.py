@@ -31,10 +31,11 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from motcua.core.calendar import day_plan
 from motcua.core.centre.model import Centre
 from motcua.core.text import sort_key
 from motcua.reports.stats import (
@@ -201,7 +202,8 @@ def summary_rows(centre: Centre | None, rows: Iterable[Sequence[Any]], *,
     counters = sorted(by["counter"])
 
     tables = [
-        _totals_table(total, by["hour"], len(days)),
+        _totals_table(total, by["hour"], len(days),
+                      open_days(centre, date_from, date_to) if centre else None),
         _group_table("by_field", "Theo lĩnh vực", "By field", "theo-linh-vuc",
                      [column("field", "Mã lĩnh vực", "Field code"),
                       column("field_name", "Lĩnh vực", "Field")],
@@ -326,10 +328,28 @@ def totals_table(items: Iterable[tuple[str, str, str, Any, str]]) -> dict[str, A
     return make_table("totals", "Tổng hợp", "Totals", "tong-hop", cols, rows)
 
 
-def _totals_table(t: _Group, hours: Mapping[int, _Group], days: int) -> dict[str, Any]:
+def open_days(centre: Centre, first: str | None, last: str | None) -> int | None:
+    """Working days from ``first`` to ``last`` (ISO) by the centre's calendar (Tết, days off
+    and make-up days applied), or None without an explicit period (a period taken from the
+    data would count only from the first to the last day with tickets)."""
+    if not first or not last:
+        return None
+    day, end = date.fromisoformat(first), date.fromisoformat(last)
+    count = 0
+    while day <= end:
+        count += day_plan(centre, day).open
+        day += timedelta(days=1)
+    return count
+
+
+def _totals_table(t: _Group, hours: Mapping[int, _Group], days: int,
+                  working: int | None) -> dict[str, Any]:
     peak = max(sorted(hours), key=lambda h: hours[h].tickets) if hours else None
+    calendar = ([("open_days", "Số ngày làm việc theo lịch", "Working days by the calendar",
+                  working, "ngày")] if working is not None else [])
     return totals_table([
         ("days", "Số ngày có phiếu", "Days with tickets", days, "ngày"),
+        *calendar,
         *figure_items(t.raw()),
         ("busiest_hour", "Giờ đông nhất", "Busiest hour",
          _hour_label(peak) if peak is not None else "", ""),

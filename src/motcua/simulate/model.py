@@ -25,6 +25,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from motcua.core.calendar import LOOKAHEAD_DAYS, day_plan
 from motcua.core.centre.model import Centre
 
 FIELD_WEIGHTS: dict[str, float] = {
@@ -77,19 +78,21 @@ class Arrival:
 
 
 def sessions_on(centre: Centre, day: date) -> list[tuple[datetime, datetime]]:
-    """The day's opening sessions as aware datetimes in the centre's time zone."""
+    """The day's opening sessions (holidays and the centre's own dates applied) as aware
+    datetimes in the centre's time zone."""
     tz = ZoneInfo(centre.timezone)
     return [(datetime.combine(day, s.start, tz), datetime.combine(day, s.end, tz))
-            for s in centre.hours.get(day.isoweekday(), ())]
+            for s in day_plan(centre, day).sessions]
 
 
 def first_open_day(centre: Centre, start: date) -> date:
-    """``start`` if the centre opens that day, else the next day it does."""
-    for offset in range(8):
+    """``start`` if the centre opens that day, else the next day it does (Tết skipped)."""
+    for offset in range(LOOKAHEAD_DAYS + 1):
         day = start + timedelta(days=offset)
-        if centre.hours.get(day.isoweekday()):
+        if day_plan(centre, day).open:
             return day
-    raise ValueError("Trung tâm không mở cửa ngày nào trong tuần / the centre is never open")
+    raise ValueError(f"Trung tâm không mở cửa ngày nào trong {LOOKAHEAD_DAYS} ngày tới / "
+                     f"the centre does not open in the next {LOOKAHEAD_DAYS} days")
 
 
 def arrival_weight(t: time) -> float:

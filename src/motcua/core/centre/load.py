@@ -51,6 +51,8 @@ from motcua.core.centre.parse import (
     _show,
     _Table,
 )
+from motcua.core.centre.parse_days import parse_calendar
+from motcua.core.centre.parse_ops import parse_alerts, parse_pause_reasons
 from motcua.core.centre.schema import CentreFile, CentreInline, FieldsFile, check_shape
 from motcua.core.centre.snapshot import SNAPSHOT_SOURCE, centre_to_dict
 from motcua.core.criteria import RatingRules, rating_rules_from_dict
@@ -66,6 +68,8 @@ __all__ = [
     "parse_centre",
 ]
 
+_PHOTO_RE: Final = re.compile(r"(?!/)(?!.*\.\.)[\w./-]{1,200}\.(jpe?g|png)", re.IGNORECASE)
+"""A photo path inside the configuration folder: relative, no "..", JPEG or PNG."""
 _Z85: Final = (
     "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#"
 )
@@ -153,11 +157,15 @@ def _parse_devices(root: _Table, counters: tuple[Counter, ...]) -> tuple[Device,
     _check_unique([(t, "id", d.id) for t, d in pairs], ("mã thiết bị", "device id"))
     _check_unique([(t, "public_key", d.public_key) for t, d in pairs],
                   ("khóa công khai", "public key"))
+    # A printer prints a kiosk's tickets, or those an officer issues at a counter.
     kiosks = [d.id for d in devices if d.role == "kiosk"]
+    desks = [d.id for d in devices if d.role == "counter"]
     for t, d in pairs:
-        if d.kiosk is not None and d.kiosk not in kiosks:
-            t.fail("kiosk", f'ki-ốt "{d.kiosk}" không tồn tại (có: {_list(kiosks)})',
-                   f'kiosk "{d.kiosk}" does not exist (known: {_list(kiosks)})')
+        if d.kiosk is not None and d.kiosk not in kiosks + desks:
+            t.fail("kiosk", f'ki-ốt hoặc máy quầy "{d.kiosk}" không tồn tại '
+                   f'(có: {_list(kiosks + desks)})',
+                   f'kiosk or counter device "{d.kiosk}" does not exist '
+                   f'(known: {_list(kiosks + desks)})')
     return tuple(devices)
 
 
@@ -240,8 +248,14 @@ def _parse_officers(root: _Table, *, names_required: bool) -> tuple[Officer, ...
         if not _ID_RE.fullmatch(officer_id):
             t.fail("id", f"mã cán bộ {_show(officer_id)} không hợp lệ (chữ, số, . _ -)",
                    f"invalid officer id {_show(officer_id)} (letters, digits, . _ -)")
+        photo = t.text("photo", "")
+        if photo and not _PHOTO_RE.fullmatch(photo):
+            t.fail("photo", f"ảnh {_show(photo)} phải là tệp .jpg/.png trong thư mục của tệp "
+                   "cấu hình (vd photos/cb01.jpg)",
+                   f"photo {_show(photo)} must be a .jpg/.png file under the configuration "
+                   "folder (e.g. photos/cb01.jpg)")
         officers.append(Officer(id=officer_id, name=t.text("name", None if names_required else ""),
-                                title=t.text("title", "")))
+                                title=t.text("title", ""), photo=photo))
     _check_unique([(t, "id", o.id) for t, o in zip(tables, officers, strict=True)],
                   ("mã cán bộ", "officer id"))
     return tuple(officers)
@@ -280,6 +294,8 @@ def build_centre(data: Mapping[str, Any], source: str, fields_data: Mapping[str,
         devices=_parse_devices(root, counters), notice_vi=root.text("notice_vi", ""),
         kiosk_idle_seconds=root.number("kiosk_idle_seconds", 20.0), extra=_parse_extra(root),
         dossier=_parse_dossier(root), ratings=_parse_ratings(root),
+        calendar=parse_calendar(root), pause_reasons=parse_pause_reasons(root),
+        hall_shows_officers=root.flag("hall_shows_officers", False), alerts=parse_alerts(root),
     )
 
 

@@ -7,7 +7,7 @@ input without knowing about TOML. :mod:`motcua.core.centre.load` loads and valid
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 from typing import Literal
 
 from motcua.core.criteria import RatingRules
@@ -15,6 +15,7 @@ from motcua.core.dossier import DossierRules
 
 NumberFormat = Literal["prefix3", "digits4"]
 PolicyName = Literal["strict", "interleave", "ageing"]
+DayKind = Literal["off", "work", "half"]
 Role = Literal["kiosk", "printer", "display", "counter", "rating", "manager", "province", "admin"]
 
 
@@ -51,6 +52,10 @@ class Procedure:
     """Legal texts the procedure rests on."""
     documents: tuple[Document, ...] = ()
     """Papers to bring, shown to the citizen as a checklist at the kiosk."""
+    fees_vi: str = ""
+    """Fees and charges as the public-service portal states them (Phí, lệ phí)."""
+    level: str = ""
+    """Level that handles it, as the portal states it (Cấp thực hiện), e.g. "Cấp Xã"."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,77 @@ class Session:
 
 
 @dataclass(frozen=True)
+class SpecialDay:
+    """A date on which the centre departs from its weekly hours (decided by the centre)."""
+
+    day: date
+    """The calendar date (in the centre's time zone)."""
+    kind: DayKind
+    """``off``: closed (extra Tết days, an ad-hoc closure); ``work``: a make-up working day
+    (a Saturday worked in exchange for a bridge day); ``half``: open with other hours."""
+    reason_vi: str
+    """Why, in Vietnamese: shown on the kiosk ("Nghỉ bù Tết", "Làm bù cho ngày 05/02")."""
+    reason_en: str = ""
+    """Why, in English."""
+    sessions: tuple[Session, ...] = ()
+    """Opening sessions for ``work`` and ``half`` days (``work`` defaults to a full weekday)."""
+
+
+@dataclass(frozen=True)
+class CalendarRules:
+    """Which dates the centre is closed or open besides its weekly hours."""
+
+    public_holidays: bool = True
+    """Close on Vietnam's public holidays (Labour Code Art 112, lunar ones included), taken
+    from the ``holidays`` package's Vietnam calendar."""
+    days: tuple[SpecialDay, ...] = ()
+    """The centre's own additions, one per date; they win over the public holidays."""
+
+    def special(self, day: date) -> SpecialDay | None:
+        return next((d for d in self.days if d.day == day), None)
+
+
+@dataclass(frozen=True)
+class PauseReason:
+    """Why a counter pauses (break, meeting, ...); pause time is reported per reason."""
+
+    code: str
+    """Short identifier in events and reports, e.g. ``"break"``."""
+    vi: str
+    """Vietnamese label on the counter's pause button."""
+    en: str = ""
+    """English label."""
+
+
+DEFAULT_PAUSE_REASONS: tuple[PauseReason, ...] = (
+    PauseReason("break", "Nghỉ giải lao", "Break"),
+    PauseReason("meeting", "Họp", "Meeting"),
+    PauseReason("system_down", "Hệ thống gặp sự cố", "System down"),
+    PauseReason("kiosk_help", "Hỗ trợ công dân tại ki-ốt", "Helping a citizen at the kiosk"),
+    PauseReason("other", "Lý do khác", "Other"),
+)
+"""The list a centre gets when its configuration names none."""
+
+
+@dataclass(frozen=True)
+class AlertRules:
+    """When the manager is alerted; 0 switches a rule off."""
+
+    wait_minutes: float = 30.0
+    """A field's oldest waiting ticket has waited longer than this."""
+    field_waiting: int = 5
+    """More than this many wait in a field that no open counter serves."""
+    paused_minutes: float = 20.0
+    """A counter has been paused longer than this."""
+    low_rating: int = 1
+    """A rating at or below this value (the scale's values; 1 = "Không hài lòng")."""
+    printer: bool = True
+    """A printer reports paper low or out, cover open, a fault, or falls silent."""
+    device_offline: bool = True
+    """A device heard from today is no longer heard."""
+
+
+@dataclass(frozen=True)
 class RatingLevel:
     """One button of the satisfaction scale."""
 
@@ -151,8 +227,11 @@ class Officer:
     name: str
     """Full name, shown on the counter app and the manager's reports, never on the event socket."""
     title: str = ""
-    """Job title, e.g. "Công chức Tư pháp – Hộ tịch". Decree 118/2025 Art. 9.8: the officer's
-    name and title are shown at the counter, so the boards (displays) receive both."""
+    """Job title shown with the name at the counter (Decree 118/2025 Art 9.8), e.g.
+    "Công chức Tư pháp – Hộ tịch"."""
+    photo: str = ""
+    """Photo file relative to the centre file (``photos/cb01.jpg``, stored resized by
+    ``python -m motcua.hub.officers``); "" = none."""
 
 
 @dataclass(frozen=True)
@@ -166,7 +245,8 @@ class Device:
     counter: int | None = None
     """For ``counter`` and ``rating`` roles: the counter number it belongs to."""
     kiosk: str | None = None
-    """For ``printer``: the kiosk whose tickets it prints."""
+    """For ``printer``: the kiosk (or the counter device, for a printer on an officer's
+    desk) whose tickets it prints."""
     public_key: str = ""
     """Z85 CURVE public key (40 characters); empty when the hub runs without CURVE."""
 
@@ -235,6 +315,14 @@ class Centre:
     """Outcome codes and the dossier-number pattern a counter records at finish."""
     ratings: RatingRules = field(default_factory=RatingRules)
     """Art. 33.1 criteria and low-score reasons the rating tablet asks after the tap."""
+    calendar: CalendarRules = field(default_factory=CalendarRules)
+    """Public holidays and the centre's own days off, make-up days and half-days."""
+    pause_reasons: tuple[PauseReason, ...] = DEFAULT_PAUSE_REASONS
+    """Reasons an officer picks from when pausing a counter."""
+    hall_shows_officers: bool = False
+    """The hall board names the officer at each open counter (counter boards always do)."""
+    alerts: AlertRules = field(default_factory=AlertRules)
+    """Manager alert rules (``[alerts]``)."""
 
     def field_by_code(self, code: str) -> Field | None:
         return next((f for f in self.fields if f.code == code), None)

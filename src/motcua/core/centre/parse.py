@@ -235,6 +235,7 @@ def _parse_procedure(t: _Table, code: str, position: int) -> Procedure:
         id=proc_id, vi=t.text("vi"), en=t.text("en", ""),
         time_limit_vi=t.text("time_limit_vi", ""), time_limit_en=t.text("time_limit_en", ""),
         legal_basis=t.text("legal_basis", ""), documents=tuple(documents),
+        fees_vi=t.text("fees_vi", ""), level=t.text("level", ""),
     )
 
 
@@ -319,6 +320,28 @@ def _parse_time(t: _Table, index: int, hour: str, minute: str, text: str) -> tim
     return time(h, m)
 
 
+def parse_sessions(day_t: _Table, value: list[Any]) -> tuple[Session, ...]:
+    """A list of ``"HH:MM-HH:MM"`` texts (one day's sessions), sorted, checked for overlap."""
+    sessions = []
+    for i, text in enumerate(value, 1):
+        m = _SESSION_RE.fullmatch(text)
+        if not m:
+            day_t.fail(i, f'buổi {_show(text)} không đúng dạng "HH:MM-HH:MM" '
+                       '(vd "07:30-11:30")',
+                       f'session {_show(text)} is not "HH:MM-HH:MM" (e.g. "07:30-11:30")')
+        start = _parse_time(day_t, i, m[1], m[2], text)
+        end = _parse_time(day_t, i, m[3], m[4], text)
+        if start >= end:
+            day_t.fail(i, f"giờ bắt đầu phải trước giờ kết thúc: {_show(text)}",
+                       f"start must be before end: {_show(text)}")
+        sessions.append((start, end, i))
+    sessions.sort()
+    for (_, end, _i), (start, _, j) in itertools.pairwise(sessions):
+        if start < end:
+            day_t.fail(j, "các buổi trong ngày chồng lên nhau", "sessions of the day overlap")
+    return tuple(Session(s, e) for s, e, _ in sessions)
+
+
 def _parse_hours(root: _Table) -> dict[int, tuple[Session, ...]]:
     hours_table = root.table("hours")
     hours: dict[int, tuple[Session, ...]] = {}
@@ -330,25 +353,7 @@ def _parse_hours(root: _Table) -> dict[int, tuple[Session, ...]]:
                              f'day given twice (same as "{seen[iso]}")')
         seen[iso] = day
         value = hours_table.data[day]
-        day_t = _Table({}, root.file, hours_table.key(day))
-        sessions = []
-        for i, text in enumerate(value, 1):
-            m = _SESSION_RE.fullmatch(text)
-            if not m:
-                day_t.fail(i, f'buổi {_show(text)} không đúng dạng "HH:MM-HH:MM" '
-                           '(vd "07:30-11:30")',
-                           f'session {_show(text)} is not "HH:MM-HH:MM" (e.g. "07:30-11:30")')
-            start = _parse_time(day_t, i, m[1], m[2], text)
-            end = _parse_time(day_t, i, m[3], m[4], text)
-            if start >= end:
-                day_t.fail(i, f"giờ bắt đầu phải trước giờ kết thúc: {_show(text)}",
-                           f"start must be before end: {_show(text)}")
-            sessions.append((start, end, i))
-        sessions.sort()
-        for (_, end, _i), (start, _, j) in itertools.pairwise(sessions):
-            if start < end:
-                day_t.fail(j, "các buổi trong ngày chồng lên nhau", "sessions of the day overlap")
-        hours[iso] = tuple(Session(s, e) for s, e, _ in sessions)
+        hours[iso] = parse_sessions(_Table({}, root.file, hours_table.key(day)), value)
     if not any(hours.values()):
         root.fail("hours", "trung tâm không mở cửa ngày nào", "the centre is never open")
     return dict(sorted(hours.items()))

@@ -56,6 +56,8 @@ class ProcedureEntry(_Shape):
     time_limit_en: str = ""
     legal_basis: str = ""
     documents: list[DocumentEntry] = []
+    fees_vi: str = ""
+    level: str = ""
     confidence: str = ""
     note_vi: str = ""
     note_en: str = ""
@@ -149,6 +151,7 @@ class OfficerEntry(_Shape):
     id: Text
     name: str | None = None
     title: str = ""
+    photo: str = ""
 
 
 class DeviceEntry(_Shape):
@@ -157,6 +160,36 @@ class DeviceEntry(_Shape):
     counter: Positive | None = None
     kiosk: str | None = None
     public_key: str = ""
+
+
+class CalendarDayEntry(_Shape):
+    """One of the centre's own dates (``[[calendar.days]]``); checked in parse_days.py."""
+
+    date: Annotated[Any, Meta(extra={"expected": ("ngày dd/mm/yyyy", "a date dd/mm/yyyy")})]
+    kind: Text
+    reason_vi: str = ""
+    reason_en: str = ""
+    hours: Sessions | None = None
+
+
+class CalendarEntry(_Shape):
+    public_holidays: bool = True
+    days: list[CalendarDayEntry] = []
+
+
+class PauseReasonEntry(_Shape):
+    code: Text
+    vi: Text
+    en: str = ""
+
+
+class AlertsEntry(_Shape):
+    wait_minutes: Annotated[float, Meta(ge=0)] = 30.0
+    field_waiting: Annotated[int, Meta(ge=0)] = 5
+    paused_minutes: Annotated[float, Meta(ge=0)] = 20.0
+    low_rating: Annotated[int, Meta(ge=0)] = 1
+    printer: bool = True
+    device_offline: bool = True
 
 
 class CentreFile(_Shape, kw_only=True):
@@ -186,6 +219,10 @@ class CentreFile(_Shape, kw_only=True):
     # checked in words by core/dossier.py and core/criteria.py (their own rules)
     dossier: dict[str, Any] = {}
     ratings: dict[str, Any] = {}
+    calendar: CalendarEntry = msgspec.field(default_factory=CalendarEntry)
+    pause_reasons: list[PauseReasonEntry] | None = None
+    hall_shows_officers: bool = False
+    alerts: AlertsEntry = msgspec.field(default_factory=AlertsEntry)
 
 
 class CentreInline(CentreFile):

@@ -12,6 +12,7 @@ from datetime import time
 from typing import Any, Final
 
 from motcua.core.centre.model import Centre
+from motcua.core.centre.parse_days import calendar_to_dict
 from motcua.core.criteria import rating_rules_to_dict
 from motcua.core.dossier import rules_to_dict
 
@@ -43,6 +44,7 @@ def centre_to_dict(centre: Centre, *, include_staff: bool = False,
          "procedures": [
              {"id": p.id, "vi": p.vi, "en": p.en, "time_limit_vi": p.time_limit_vi,
               "time_limit_en": p.time_limit_en, "legal_basis": p.legal_basis,
+              "fees_vi": p.fees_vi, "level": p.level,
               "documents": [{"vi": d.vi, "en": d.en, "kind": d.kind,
                              **({"short_vi": d.short_vi} if d.short_vi else {})}
                             for d in p.documents]}
@@ -80,13 +82,22 @@ def centre_to_dict(centre: Centre, *, include_staff: bool = False,
                          "digits": centre.announcement.digits,
                          "south": centre.announcement.south,
                          "chime": centre.announcement.chime},
-        "officers": [{"id": o.id, "name": o.name, "title": o.title}
-                     if include_staff or include_titles else {"id": o.id}
-                     for o in centre.officers],
+        "officers": [{"id": o.id, "name": o.name, "title": o.title, "photo": o.photo}
+                     if include_staff else {"id": o.id, "name": o.name, "title": o.title}
+                     if include_titles else {"id": o.id} for o in centre.officers],
+        "hall_shows_officers": centre.hall_shows_officers,
+        "alerts": {"wait_minutes": centre.alerts.wait_minutes,
+                   "field_waiting": centre.alerts.field_waiting,
+                   "paused_minutes": centre.alerts.paused_minutes,
+                   "low_rating": centre.alerts.low_rating, "printer": centre.alerts.printer,
+                   "device_offline": centre.alerts.device_offline},
         "devices": devices,
         "notice_vi": centre.notice_vi,
         "kiosk_idle_seconds": centre.kiosk_idle_seconds,
         "extra": dict(centre.extra),
         "dossier": rules_to_dict(centre.dossier),
         "ratings": rating_rules_to_dict(centre.ratings),
+        "calendar": calendar_to_dict(centre.calendar),
+        "pause_reasons": [{"code": r.code, "vi": r.vi, "en": r.en}
+                          for r in centre.pause_reasons],
     }

@@ -65,6 +65,8 @@ class TicketIssued(EventData):
         description="no_counter_open, beyond_closing, or null")] = None
     closes_at: Annotated[str | None, Meta(
         description='today\'s closing time "HH:MM", null on a closed day')] = None
+    issued_by: Annotated[int | None, Meta(description="counter whose officer issued it")] = None
+    quick: Annotated[bool, Meta(description="served at once at that counter")] = False
     booking: Annotated[dict[str, Any] | None, Meta(
         description="check-in of a booked citizen: code, start, placement, not_before")] = None
 
@@ -111,6 +113,15 @@ class TicketTransferred(TicketAtCounter):
 
     to_field: Annotated[str | None, Meta(description="new field, or null")]
     to_counter: Annotated[int | None, Meta(description="only this counter may call it, or null")]
+    note: Annotated[str, Meta(description="note for the receiving counter")] = ""
+    return_counter: Annotated[int | None, Meta(
+        description="after that service it goes back to this counter")] = None
+    returning: Annotated[bool, Meta(description="this is the way back to the first counter")
+                         ] = False
+
+
+class TicketServing(TicketAtCounter):
+    quick: Annotated[bool, Meta(description="served straight from issue, no call")] = False
 
 
 class TicketCancelled(EventData):
@@ -139,6 +150,36 @@ class CounterChanged(EventData):
 
     counter: CounterNo
     officer: Officer
+
+
+class CounterPaused(CounterChanged):
+    reason: Annotated[str | None, Meta(description="pause reason code, or null")] = None
+
+
+class CounterResumed(CounterChanged):
+    reason: Annotated[str | None, Meta(description="the pause's reason code")] = None
+    paused_seconds: Annotated[float, Meta(description="how long the pause lasted")] = 0.0
+
+
+class AlertRaised(EventData):
+    alert: Annotated[str, Meta(description='key, e.g. "wait:A", "paused:3", "printer:printer-1"')]
+    kind: Annotated[str, Meta(description="wait, unserved, paused, printer, offline, rating, "
+                              "help")]
+    subject: Annotated[str, Meta(description="field code, counter number, device id or label")]
+    detail_vi: str
+    detail_en: str
+
+
+class AlertSeen(EventData):
+    alert: str
+    by: Annotated[str, Meta(description="the manager device that saw it")]
+
+
+class AlertCleared(EventData):
+    alert: str
+    kind: str
+    subject: str
+    seconds: Annotated[float, Meta(description="how long it was active")]
 
 
 class RatingGiven(EventData):
@@ -190,7 +231,7 @@ EVENTS: dict[str, type[EventData]] = {
     "ticket.window_opened": WindowOpened,
     "ticket.called": TicketCalled,
     "ticket.recalled": TicketAtCounter,
-    "ticket.serving": TicketAtCounter,
+    "ticket.serving": TicketServing,
     "ticket.no_show": TicketAtCounter,
     "ticket.held": TicketAtCounter,
     "ticket.unheld": TicketAtCounter,
@@ -201,12 +242,15 @@ EVENTS: dict[str, type[EventData]] = {
     "ticket.print_failed": TicketPrintFailed,
     "counter.opened": CounterChanged,
     "counter.closed": CounterChanged,
-    "counter.paused": CounterChanged,
-    "counter.resumed": CounterChanged,
+    "counter.paused": CounterPaused,
+    "counter.resumed": CounterResumed,
     "rating.given": RatingGiven,
     "device.status": DeviceStatusChanged,
     "numbers.skipped": NumbersSkipped,
     "help.requested": HelpRequested,
     "help.acked": HelpAcked,
+    "alert.raised": AlertRaised,
+    "alert.seen": AlertSeen,
+    "alert.cleared": AlertCleared,
 }
 """Event type -> its data model."""

@@ -102,6 +102,8 @@ class SnapshotReply(Reply):
     online: Annotated[list[str], Meta(description="devices heard from recently")]
     you: You
     health: Health | None = None
+    open_all_hours: Annotated[bool, Meta(description="the hub issues at any hour (demo): "
+                                         "devices show no \"closed today\"")] = False
 
 
 class BookingCheckIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -133,6 +135,15 @@ class CounterReply(Reply):
     """open, close, pause, resume."""
 
     counter: CounterView
+
+
+class IssueReply(Reply):
+    """counter.issue."""
+
+    ticket: TicketView
+    printed_at: Annotated[str | None, Meta(description="the kiosk or counter device whose "
+                                           "printer prints it, or null")]
+    quick: Annotated[bool, Meta(description="served at once at this counter")]
 
 
 class CallReply(Reply):
@@ -185,6 +196,17 @@ class PendingReply(Reply):
                                               "not printed yet")]
 
 
+class PhotoReply(Reply):
+    officer: str
+    name: Annotated[str, Meta(description="as the counter shows it (Decree 118/2025 Art 9.8)")]
+    title: str
+    photo: Annotated[str | None, Meta(description="JPEG or PNG bytes, base64; null = none")]
+
+
+class AlertReply(Reply):
+    alert: str
+
+
 class ReportReply(Reply, forbid_unknown_fields=False):
     """Figures of ``motcua.reports.figures.summary_rows`` (docs/reports.md)."""
 
@@ -217,6 +239,7 @@ REPLIES: dict[str, type[Reply]] = {
     "counter.close": CounterReply,
     "counter.pause": CounterReply,
     "counter.resume": CounterReply,
+    "counter.issue": IssueReply,
     "counter.call_next": CallReply,
     "counter.call_ticket": CallReply,
     "counter.recall": TicketAtCounterReply,
@@ -236,5 +259,7 @@ REPLIES: dict[str, type[Reply]] = {
     "ticket.estimate": EstimateReply,
     "help.request": HelpReply,
     "help.ack": HelpAckReply,
+    "officer.photo": PhotoReply,
+    "alert.seen": AlertReply,
 }
 """Command type -> the body of its ``OK`` reply (an ``ERR`` reply is an ErrorReply)."""

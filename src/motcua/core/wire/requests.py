@@ -93,6 +93,42 @@ class CounterTransfer(Request):
     counter: CounterNo = None
     to_field: Annotated[str, Meta(max_length=16)] | None = None
     to_counter: int | None = None
+    note: Annotated[str, Meta(max_length=500, description="for the receiving counter "
+                              "(work notes only, at most 200 characters after trimming)")] = ""
+    back: Annotated[bool, Meta(description="send it back to this counter after that service")
+                    ] = msgspec.field(name="return", default=False)
+
+
+class CounterPause(Request):
+    counter: CounterNo = None
+    reason: Annotated[str, Meta(max_length=32, description="a code of the centre's "
+                                "pause_reasons, e.g. \"meeting\"")] | None = None
+
+
+class CounterIssue(Request):
+    """A ticket issued by the officer for the citizen at the desk (or served at once)."""
+
+    field: Annotated[str, Meta(max_length=16, description="field code, e.g. \"C\"")]
+    counter: CounterNo = None
+    procedure: Annotated[str, Meta(max_length=64)] | None = None
+    priority: Annotated[str, Meta(max_length=32)] | None = None
+    printer: Annotated[str, Meta(max_length=64, description='printer device id; "" = do not '
+                                 "print; default: the counter's own, else the first")
+                       ] | None = None
+    serve: Annotated[bool, Meta(description="quick serve: serve it at once at this counter")
+                     ] = False
+
+
+class OfficerPhoto(Request):
+    """An officer's stored photo (boards and counters show it with the name)."""
+
+    officer: Annotated[str, Meta(max_length=32, description="staff id, e.g. \"cb03\"")]
+
+
+class AlertSeen(Request):
+    """The manager has seen an alert (its key, e.g. \"wait:A\")."""
+
+    alert: Annotated[str, Meta(max_length=80)]
 
 
 class CounterWaiting(Request):
@@ -181,7 +217,8 @@ REQUESTS: dict[str, type[Request]] = {
     "ticket.cancel": TicketCancel,
     "counter.open": CounterOpen,
     "counter.close": CounterOnly,
-    "counter.pause": CounterOnly,
+    "counter.pause": CounterPause,
+    "counter.issue": CounterIssue,
     "counter.resume": CounterOnly,
     "counter.call_next": CounterOnly,
     "counter.call_ticket": CounterCallTicket,
@@ -202,9 +239,11 @@ REQUESTS: dict[str, type[Request]] = {
     "ticket.estimate": TicketEstimate,
     "help.request": HelpRequest,
     "help.ack": HelpAck,
+    "officer.photo": OfficerPhoto,
+    "alert.seen": AlertSeen,
 }
 """Command type -> body model. A type not here is ``unknown_type``."""
 
 QUERY_TYPES = frozenset({"ping", "snapshot", "counter.waiting", "printer.pending",
-                         "report.summary", "ticket.estimate"})
+                         "report.summary", "ticket.estimate", "officer.photo"})
 """Commands that change nothing: answered without storing events or the reply."""

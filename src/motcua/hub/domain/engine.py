@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from motcua.core.booking import BookingPolicy
-from motcua.core.calendar import business_day, hours_text, local, session_at
+from motcua.core.calendar import business_day
 from motcua.core.centre.model import Centre, Counter, Field
 from motcua.core.state import (
     ACTIVE_STATES,
@@ -20,7 +20,6 @@ from motcua.core.state import (
     COUNTER_PAUSED,
     FINAL_STATES,
     HELD,
-    PRINTER_BLOCKING,
     SERVING,
     WAITING,
     DayState,
@@ -28,13 +27,8 @@ from motcua.core.state import (
     Ticket,
     apply,
 )
-from motcua.hub.domain import policy
-from motcua.hub.domain.booking import (
-    BOOKING_CATEGORY,
-    check_in,
-    due_releases,
-    refuse_unresolved,
-)
+from motcua.hub.domain import alerts, counter_tools, issue, policy
+from motcua.hub.domain.booking import due_releases
 from motcua.hub.domain.errors import Refusal, refuse
 from motcua.hub.domain.estimate import estimate_wait
 from motcua.hub.domain.finish import finish
@@ -174,6 +168,8 @@ class Engine:
         t = self.state.tickets.get(cs.current) if cs.current else None
         if t is None or t.status not in ACTIVE_STATES:
             return
+        if counter_tools.return_if_due(self, c, t, now, pending):
+            return  # sent back to its first counter, which finishes it
         start = t.served_at or (t.periods[-1].start if t.periods else now)
         called = next((p.start for p in reversed(t.periods) if p.state == CALLED), start)
         until = now + timedelta(seconds=self.centre.rating_window_seconds)
@@ -184,6 +180,9 @@ class Engine:
             # wait estimate needs (service_seconds is what reports call service time)
             "occupied_seconds": max(0.0, (now - called).total_seconds()),
             "rating_until": until.isoformat(), **(record or {})})
+
+    def counter_view(self, number: int) -> dict[str, Any]:
+        return counter_view(self, number)
 
     def call(self, c: Counter, t: Ticket, now: datetime, pending: list[Event],
              reason_vi: str, reason_en: str, out_of_order: str | None = None) -> dict[str, Any]:
@@ -210,64 +209,6 @@ def _field(e: Engine, b: dict[str, Any]) -> Field:
         raise refuse("unknown_field", f"Không có lĩnh vực {b.get('field')!r}",
                      f"Unknown field {b.get('field')!r}")
     return f
-
-
-def _take(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
-          p: list[Event]) -> dict[str, Any]:
-    centre, s = e.centre, e.state
-    refuse_unresolved(b)
-    if not b.get("field") and isinstance(b.get("_booking"), dict):
-        b = {**b, "field": b["_booking"].get("field")}  # a typed booking code: its field
-    f = _field(e, b)
-    proc = b.get("procedure")
-    if proc is not None and not any(x.id == proc for x in f.procedures):
-        raise refuse("unknown_procedure", f"Thủ tục {proc!r} không thuộc lĩnh vực {f.vi}",
-                     f"Procedure {proc!r} is not in field {f.en}")
-    prio = b.get("priority")
-    if prio == BOOKING_CATEGORY:  # only a verified booking gives this category
-        raise refuse("unknown_priority", "Diện ưu tiên đặt lịch chỉ có khi quét mã đặt lịch",
-                     "The booking category comes only with a booking code")
-    booked, booked_prio = check_in(centre.id, s, b, now, e.booking_policy)
-    if booked is not None:
-        prio = booked_prio
-    if prio not in (None, BOOKING_CATEGORY) and not any(
-            x.code == prio for x in centre.priority_categories):
-        raise refuse("unknown_priority", f"Không có diện ưu tiên {prio!r}",
-                     f"Unknown priority category {prio!r}")
-    if not e.open_all_hours and session_at(centre, now) is None:
-        vi, en = hours_text(centre, local(centre, now).isoweekday())
-        raise refuse("closed_hours", f"Ngoài giờ tiếp nhận. Giờ tiếp nhận hôm nay: {vi}",
-                     f"Outside opening hours. Today's hours: {en}", hours=vi)
-    issued = s.issued.get(f.code, 0)
-    if issued >= f.daily_cap:
-        raise refuse("cap_reached",
-                     f"Lĩnh vực {f.vi} đã hết số hôm nay ({f.daily_cap} số). Mời quay lại ngày làm việc sau",
-                     f"{f.en} has issued all {f.daily_cap} tickets for today; please come back "
-                     "on the next working day", cap=f.daily_cap)
-    kiosk = actor.kiosk or (actor.device if actor.role == "kiosk" else None)
-    if kiosk is not None:
-        for d in centre.devices:
-            st = s.devices.get(d.id, {}).get("status")
-            if d.role == "printer" and d.kiosk == kiosk and st in PRINTER_BLOCKING:
-                raise refuse("printer_unavailable",
-                             "Máy in vé đang gặp sự cố, xin vui lòng báo cán bộ hướng dẫn",
-                             "The ticket printer has a fault; please ask the staff", status=st)
-    number = s.last_number.get(f.code, 0) + 1
-    ahead = (len(s.waiting_priority.get(f.code, ())) if prio
-             else s.waiting_count(f.code))
-    est = estimate_wait(centre, s, f.code, prio, now, mind_closing=not e.open_all_hours)
-    label = e.label(f.code, number)
-    day = s.day
-    tid = f"{day.replace('-', '')}-{label}"
-    e.emit(p, "ticket.issued", now, {
-        "ticket": tid, "day": day, "field": f.code, "number": number, "label": label,
-        "priority": prio, "procedure": proc, "kiosk": kiosk, "ahead": ahead,
-        **est.public(), **({"booking": booked} if booked else {})})
-    t = s.tickets[tid]
-    reply: dict[str, Any] = {"ticket": ticket_public(t), "field_vi": f.vi, "field_en": f.en}
-    if booked is not None:
-        reply["booking"] = booked
-    return reply
 
 
 def _help_request(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
@@ -326,24 +267,6 @@ def _close(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
                      "Finish or transfer the current ticket before closing the counter")
     if cs.status != COUNTER_CLOSED:
         e.emit(p, "counter.closed", now, {"counter": c.number, "officer": cs.officer})
-    return {"counter": counter_view(e, c.number)}
-
-
-def _pause(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
-           p: list[Event]) -> dict[str, Any]:
-    c = e.counter_for(actor, b)
-    cs = e.open_counter_state(c)
-    e.emit(p, "counter.paused", now, {"counter": c.number, "officer": cs.officer})
-    return {"counter": counter_view(e, c.number)}
-
-
-def _resume(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
-            p: list[Event]) -> dict[str, Any]:
-    c = e.counter_for(actor, b)
-    cs = e.state.counter(c.number)
-    if cs.status != COUNTER_PAUSED:
-        raise refuse("not_paused", f"Quầy {c.number} không tạm dừng", f"Counter {c.number} is not paused")
-    e.emit(p, "counter.resumed", now, {"counter": c.number, "officer": cs.officer})
     return {"counter": counter_view(e, c.number)}
 
 
@@ -408,32 +331,6 @@ def _unhold(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
     return {"ticket": ticket_public(t, now)}
 
 
-def _transfer(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
-              p: list[Event]) -> dict[str, Any]:
-    c = e.counter_for(actor, b)
-    cs = e.open_counter_state(c)
-    t = e.current_ticket(c, frozenset({CALLED, SERVING}))
-    to_field, to_counter = b.get("to_field"), b.get("to_counter")
-    if (to_field is None) == (to_counter is None):
-        raise refuse("bad_request", "Chọn chuyển sang một lĩnh vực hoặc một quầy",
-                     "Transfer to either a field or a counter")
-    if to_field is not None and e.centre.field_by_code(str(to_field)) is None:
-        raise refuse("unknown_field", f"Không có lĩnh vực {to_field!r}", f"Unknown field {to_field!r}")
-    if to_field == t.field:
-        raise refuse("bad_request", "Số này đã thuộc lĩnh vực đó", "The ticket is already in that field")
-    if to_counter is not None:
-        if e.centre.counter_by_number(int(to_counter)) is None:
-            raise refuse("unknown_counter", f"Không có quầy số {to_counter}", f"There is no counter {to_counter}")
-        if int(to_counter) == c.number:
-            raise refuse("bad_request", "Không thể chuyển đến chính quầy này",
-                         "Cannot transfer to the same counter")
-    e.emit(p, "ticket.transferred", now, {
-        "ticket": t.id, "label": t.label, "field": t.field, "counter": c.number,
-        "officer": cs.officer, "to_field": to_field,
-        "to_counter": None if to_counter is None else int(to_counter)})
-    return {"ticket": ticket_public(t, now)}
-
-
 def _cancel(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
             p: list[Event]) -> dict[str, Any]:
     t = e.find_ticket(str(b.get("ticket", "")))
@@ -480,6 +377,9 @@ def _print_failed(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
 
 def _tick(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
           p: list[Event]) -> dict[str, Any]:
+    online, heard = b.get("online"), b.get("heard")
+    alerts.check(e, now, p, online=None if online is None else set(online),
+                 heard=None if heard is None else set(heard))
     return {"day": e.state.day}
 
 
@@ -510,12 +410,13 @@ def _finish(e: Engine, actor: Actor, b: dict[str, Any], now: datetime,
 
 
 _COMMANDS: dict[str, Any] = {
-    "ticket.take": _take,
+    "ticket.take": issue.take,
     "ticket.cancel": _cancel,
     "counter.open": _open,
     "counter.close": _close,
-    "counter.pause": _pause,
-    "counter.resume": _resume,
+    "counter.pause": counter_tools.pause,
+    "counter.resume": counter_tools.resume,
+    "counter.issue": counter_tools.issue,
     "counter.call_next": _call_next,
     "counter.call_ticket": _call_ticket,
     "counter.recall": _simple("ticket.recalled", frozenset({CALLED, SERVING})),
@@ -524,12 +425,13 @@ _COMMANDS: dict[str, Any] = {
     "counter.no_show": _simple("ticket.no_show", frozenset({CALLED})),
     "counter.hold": _simple("ticket.held", frozenset({CALLED, SERVING})),
     "counter.unhold": _unhold,
-    "counter.transfer": _transfer,
+    "counter.transfer": counter_tools.transfer,
     "rating.submit": rate,
     "device.status": _device_status,
     "printer.printed": _printed,
     "printer.failed": _print_failed,
     "hub.tick": _tick,
+    "alert.seen": alerts.seen,
     "hub.skip_numbers": _skip_numbers,
     "help.request": _help_request,
     "help.ack": _help_ack,
@@ -547,6 +449,7 @@ _ROLES: dict[str, frozenset[str]] = {
     "printer.printed": frozenset({"printer"}),
     "printer.failed": frozenset({"printer"}),
     "hub.tick": frozenset(),
+    "alert.seen": frozenset({"manager"}),
     "hub.skip_numbers": frozenset(),
     "help.request": frozenset({"kiosk", "manager"}),
     "help.ack": frozenset({"counter", "manager"}),

@@ -92,8 +92,11 @@ class DocumentsScreen(Screen):
                 self.list.add(label(tr("documents.none", lang), "note"))
             self.list.to_top()
         limit = pick(lang, p.time_limit_vi, p.time_limit_en)
-        self.time_limit.setText(tr("documents.time_limit", lang, limit=limit) if limit
-                                else tr("documents.no_time_limit", lang))
+        text = (tr("documents.time_limit", lang, limit=limit) if limit
+                else tr("documents.no_time_limit", lang))
+        if p.fees_vi:  # from the portal's list (docs/catalogue.md); the portal writes Vietnamese
+            text += "\n" + tr("documents.fees", lang, fees=p.fees_vi)
+        self.time_limit.setText(text)
         self.legend.setText(tr("documents.legend", lang))
         if ctx.flow.from_lookup:
             self.next_button.setText(tr("documents.take", lang))

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from motcua.core.centre.model import Centre
 from motcua.kiosk.access import AccessRow
-from motcua.kiosk.model import Context, cap_reached, hours_today
+from motcua.kiosk.model import Context, cap_reached, closed_today, hours_today
 from motcua.kiosk.strings import pick, tr
 from motcua.kiosk.theme import Metrics, kiosk_font
 from motcua.kiosk.widgets import Screen, Tile, clear_layout, grid_columns, label
@@ -166,11 +166,16 @@ class HomeScreen(Screen):
     def refresh(self) -> None:
         ctx = self.ctx
         lang = ctx.lang
-        can_take = ctx.state.can_take
+        # A closed day (Sunday, Tết, a day off) says so up front, with the next opening.
+        # Judged by the hub's clock (the hub is the one that refuses), never in a demo.
+        view = ctx.view
+        hub_now = view.hub_time() if view is not None and not view.open_all_hours else None
+        closed = closed_today(view.centre, hub_now, lang) if view and hub_now else ""
+        can_take = ctx.state.can_take and not closed
         self._update_more()
         self.prompt.setText(tr("home.prompt", lang))
-        self.cannot_take.setText(tr("home.cannot_take", lang))
-        problem = ctx.view is not None and not can_take
+        self.cannot_take.setText(closed or tr("home.cannot_take", lang))
+        problem = (ctx.view is not None and not can_take) or bool(closed)
         self.prompt.setVisible(not problem)
         self.cannot_take.setVisible(problem)
         self.fields.refresh(can_take)
@@ -188,5 +193,6 @@ class HomeScreen(Screen):
         self.card_note.setText(ctx.card_note)
         self.card_note.setVisible(bool(ctx.card_note))
         self.lookup_button.setEnabled(centre is not None)
-        self.hours.setText(hours_today(centre, ctx.clock(), lang) if centre is not None else "")
+        self.hours.setText(hours_today(centre, hub_now or ctx.clock(), lang)
+                           if centre is not None and not closed else "")
         self.access.refresh(lang, large=ctx.large, help_state=ctx.help_state)
