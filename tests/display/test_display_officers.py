@@ -69,9 +69,10 @@ def test_the_hub_gives_boards_the_seated_officer_only(photo_hub: RunningHub) -> 
         with pytest.raises(HubError) as refused:
             kiosk.request("officer.photo", {"officer": "cb02"})
         assert refused.value.code == "forbidden"
-        # The staff list itself stays with staff keys: a board never gets it.
+        # A board shows name and title (Decree 118 Art. 9.8); the rest stays with staff keys.
         staff = board.request("snapshot", {"staff": True})["centre"]["officers"]
-        assert staff[1] == {"id": "cb02"}
+        assert staff[1] == {"id": "cb02", "name": "Trần Văn Hùng",
+                            "title": "Công chức Địa chính – Xây dựng"}  # no photo, no list
         listed = desk.request("snapshot", {"staff": True})["centre"]["officers"]
         assert listed[1] == {"id": "cb02", "name": "Trần Văn Hùng",
                              "title": "Công chức Địa chính – Xây dựng", "photo": "photos/cb02.jpg"}

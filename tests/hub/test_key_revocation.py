@@ -200,8 +200,12 @@ def test_a_kept_device_follows_on_across_the_rebind(secure_hub) -> None:  # type
 def test_staff_details_reach_staff_keys_only(secure_hub) -> None:  # type: ignore[no-untyped-def]
     server, keys, client = secure_hub
     names = [o.name for o in server.centre.officers if o.name]
+    # A board shows each counter's officer by name and title, as Decree 118/2025 Art. 9.8
+    # asks at the counter, and nothing more of the staff list, whatever it asks for.
     board = client("display-hall").request("snapshot", {"staff": True})
-    assert not any(n in json.dumps(board, ensure_ascii=False) for n in names)
+    assert {k for o in board["centre"]["officers"] for k in o} <= {"id", "name", "title"}
+    kiosk = client("kiosk-1").request("snapshot", {"staff": True})
+    assert not any(n in json.dumps(kiosk, ensure_ascii=False) for n in names)
     desk = client("counter-1").request("snapshot", {"staff": True})
     assert {o["name"] for o in desk["centre"]["officers"]} >= set(names)
     # ... and a counter whose key is revoked gets no snapshot at all

@@ -38,6 +38,9 @@ def test_every_reply_and_event_of_a_day_fits_its_model(hub) -> None:  # type: ig
     ask("manager-1", "snapshot", {"staff": True})
     tickets = [ask("kiosk-1", "ticket.take", {"field": "A"})["ticket"] for _ in range(5)]
     ask("printer-1", "printer.pending")
+    ask("kiosk-1", "ticket.estimate", {"field": "A"})
+    ask("kiosk-1", "help.request")
+    ask("counter-1", "help.ack", {"device": "kiosk-1"})
     ask("printer-1", "printer.printed", {"ticket": tickets[0]["id"]})
     ask("printer-1", "printer.failed", {"ticket": tickets[1]["id"], "reason": "paper_out"})
     ask("printer-1", "device.status", {"status": "paper_near_end"})

@@ -17,6 +17,7 @@ from motcua.hub.domain import policy
 from motcua.hub.domain.engine import Actor, Engine, counter_view, ticket_public
 from motcua.hub.domain.errors import Refusal
 from motcua.hub.health import StorageHealth
+from motcua.hub.officers import photo_reply
 from motcua.hub.storage.db import HubStore
 
 
@@ -31,6 +32,7 @@ class Queries:
     _presence: dict[str, float]
     _centre_dicts: dict[str, dict[str, Any]]
     _snapshot_cache: dict[str, tuple[tuple[int, str | None], bytes]]
+    options: Any  # HubOptions (server.py imports this module)
 
     def now(self) -> datetime:
         raise NotImplementedError
@@ -44,6 +46,11 @@ class Queries:
             return self.snapshot(actor, staff=bool(cmd.body.get("staff")))
         if cmd.type == "ticket.estimate":
             return self.engine.estimate(actor, cmd.body, now)
+        if cmd.type == "officer.photo":
+            if actor.role not in ("display", "counter", "manager", "admin"):
+                raise _forbidden(actor, cmd.type)
+            return photo_reply(self.centre, self.options.config_dir, cmd.body,
+                               seated_only=actor.role == "display", state=self.engine.state)
         if cmd.type == "counter.waiting":
             if actor.role not in ("counter", "manager", "admin"):
                 raise _forbidden(actor, cmd.type)
