@@ -74,6 +74,10 @@ def test_issue_quick_serve_and_pause_with_a_reason(qtbot: Any, hub: Any, clock: 
     assert state.tickets["20251124-C001"].status == "serving"
     qtbot.waitUntil(lambda: desk2.main.buttons["finish"].isEnabled(), timeout=ACT_MS)
     qtbot.mouseClick(desk2.main.buttons["finish"], Qt.MouseButton.LeftButton)
+    finish = desk2.dialog  # the outcome of the service is recorded at finish
+    assert finish is not None
+    finish.choose("guidance")
+    finish.try_accept()
     qtbot.waitUntil(lambda: state.tickets["20251124-C001"].status == "done", timeout=ACT_MS)
     qtbot.waitUntil(lambda: desk2.tools.pause_button.isEnabled(), timeout=ACT_MS)
     pause = desk2.tools.open_pause()
