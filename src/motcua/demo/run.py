@@ -266,7 +266,7 @@ def _tour(demo: Demo, app: Any, on_done: Callable[[], None]) -> None:
          lambda: _sign_in(desk, TOUR_OFFICER), lambda _b: bool(desk.signed_in)),
         ("called", always, lambda: desk.trigger("call_next"),
          lambda _b: desk.panel is not None and desk.panel.current is not None),
-        ("finished", always, lambda: desk.trigger("finish"),
+        ("finished", always, lambda: _finish(desk),
          lambda _b: desk.panel is not None and desk.panel.current is None),
         ("rated", always, lambda: tablet.press_level(
             tablet.link.view.centre.rating_scale[0].value), answered),
@@ -310,6 +310,15 @@ def _tour(demo: Demo, app: Any, on_done: Callable[[], None]) -> None:
 TOUR_OFFICER = "cb01"
 """The tour's officer: the simulation signs officers in by counter order and leaves the
 tour's counter 1 (and so cb01) alone."""
+
+
+def _finish(desk: Any) -> None:
+    """Finish as an officer does: the finish dialog records what happened (guidance)."""
+    desk.trigger("finish")
+    dialog = getattr(desk, "dialog", None)
+    if dialog is not None and hasattr(dialog, "try_accept"):
+        dialog.choose("guidance")
+        dialog.try_accept()
 
 
 def _sign_in(window: Any, officer: str) -> None:
