@@ -226,7 +226,13 @@ def test_sse_message_format_and_broker_from_another_thread() -> None:
         assert broker.publish("t", "e", 9) == 0
         return got
 
-    assert [d for _, d in asyncio.run(scenario())] == [1, 2]
+    # A loop of its own in a thread of its own: Playwright's sync API (other tests, same
+    # worker) keeps an event loop on the main thread, where asyncio.run() may not start one.
+    result: list[Any] = []
+    runner = threading.Thread(target=lambda: result.extend(asyncio.run(scenario())))
+    runner.start()
+    runner.join(10)
+    assert [d for _, d in result] == [1, 2]
 
 
 def test_browser_login_live_update_and_layout(browser: Any) -> None:
