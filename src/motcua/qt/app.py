@@ -160,6 +160,28 @@ def signals_call(handler: Callable[[], Any]) -> Iterator[None]:
             signal.signal(s, h)
 
 
+STOP_GRACE_S = 10.0
+"""How long a clean shutdown may take after SIGTERM before the program exits anyway."""
+
+
+def _exit_if_stuck(grace: float = STOP_GRACE_S) -> None:
+    """A stopped program must stop: if the clean shutdown has not ended ``grace`` seconds
+    after the signal, log every thread's stack (so the cause can be found) and exit 0 —
+    the stop was what was asked. (Seen rarely: the GUI thread held in a garbage
+    collection while a link thread shut down.)"""
+    def watch() -> None:
+        time.sleep(grace)  # a deadline, not a wait for something: the process normally ends
+        import faulthandler
+        import os
+
+        log.error("shutdown did not finish within %.0f s; exiting (thread stacks on stderr)",
+                  grace)
+        faulthandler.dump_traceback(all_threads=True)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="stop-deadline", daemon=True).start()
+
+
 _early_stop: list[int] = []
 """Signals that arrived while the program was still starting (before its loop ran)."""
 
@@ -191,9 +213,14 @@ def run_until_stopped(app: QApplication, window: QWidget, *links: QtHubLink,
     wake = QTimer()
     wake.timeout.connect(lambda: None)
     wake.start(WAKE_MS)
+    def stop() -> None:
+        _exit_if_stuck()
+        window.close()
+
     try:
-        with signals_call(window.close):
-            if _early_stop:  # asked to stop while starting: close as soon as the loop runs
+        with signals_call(stop):
+            if _early_stop:
+                _exit_if_stuck()  # asked to stop while starting: close as soon as the loop runs
                 QTimer.singleShot(0, window.close)
             return int(app.exec())
     finally:
