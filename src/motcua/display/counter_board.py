@@ -108,11 +108,13 @@ class CounterBoard(BoardBase):
                         align=Align.AlignRight)
         officer = "" if line is None or line.status == "closed" else line.officer_name + (
             f" – {line.officer_title}" if line.officer_title else "")
+        card = self.roster.card(self.counter)
+        if card is not None:
+            officer = ""  # the officer's card (photo, name, title) says it already
         middle = QRectF(0, top.bottom(), w, h * (0.45 if officer else 0.58))
         flash = (line is not None and self.flash_key() == (self.counter, line.label)
                  and self.blink_phase())
         p.fillRect(middle, paint.FLASH if flash else paint.BG)
-        card = self.roster.card(self.counter)
         if card is not None:  # the officer's strip takes the bottom of the number's area
             strip = QRectF(pad, middle.bottom() - h * 0.17, w - 2 * pad, h * 0.16)
             self.font_px["officer"] = paint_officer(p, strip, card, u)
