@@ -268,7 +268,8 @@ def _tour(demo: Demo, app: Any, on_done: Callable[[], None]) -> None:
          lambda _b: desk.panel is not None and desk.panel.current is not None),
         ("finished", always, lambda: _finish(desk),
          lambda _b: desk.panel is not None and desk.panel.current is None),
-        ("rated", always, lambda: tablet.press_level(
+        # the tablet asks once it has heard of the finished service
+        ("rated", lambda: tablet.phase.value == "asking", lambda: tablet.press_level(
             tablet.link.view.centre.rating_scale[0].value), answered),
     ]
     tick_ms, settle_ms = 100, 400
