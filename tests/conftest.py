@@ -80,3 +80,18 @@ def _garbage_on_the_main_thread() -> Iterator[None]:
     yield
     gc.collect()
     gc.freeze()
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[Any]:
+    """The test PostgreSQL (127.0.0.1:5432, database ``test``) for the provincial server's
+    tests; each test makes its own schema. Fails, never skips, when PostgreSQL is missing."""
+    from sqlalchemy import create_engine, text
+
+    from tests.support.province import PG_URL
+
+    eng = create_engine(PG_URL, pool_size=6)
+    with eng.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    yield eng
+    eng.dispose()

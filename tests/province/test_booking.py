@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
 from motcua.core.booking import BookingError, verify
 from motcua.core.centre.load import load_centre
@@ -23,22 +23,12 @@ from motcua.province.booking.service import BookingService, day_slots
 from motcua.province.booking.store import BookingStore, SiteRules
 from motcua.web import WebSettings
 from tests.support.browser import LiveServer
-from tests.support.province import PG_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = Ed25519PrivateKey.generate()
 TUESDAY = date(2025, 11, 25)
 NOW = datetime(2025, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 """Monday 24/11/2025 10:00 in Hồ Chí Minh City."""
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    eng = create_engine(PG_URL)
-    with eng.connect() as conn:  # fail, never skip, when PostgreSQL is missing
-        conn.execute(text("SELECT 1"))
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture

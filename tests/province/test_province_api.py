@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
 from motcua.province.web.api_tokens import ApiTokens
 from motcua.province.web.app import make_app
@@ -16,20 +16,10 @@ from motcua.web import PasswordHasher, WebSettings
 from tests.support.province_data import (
     BEN_THANH,
     NOW,
-    PG_URL,
     ProvinceData,
     seed_two_centres,
     waiting,
 )
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    eng = create_engine(PG_URL, pool_size=4)
-    with eng.connect() as conn:
-        conn.execute(text("SELECT 1"))
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture

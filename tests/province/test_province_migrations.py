@@ -8,18 +8,11 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, inspect, text
 
 from motcua.province.sim import MemoryOutbox, centre_day
 from motcua.province.store import HEAD_REVISION, MIGRATIONS, Store, migrate
-from tests.support.province import PG_URL, batch_of
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    eng = create_engine(PG_URL, pool_size=2)
-    yield eng
-    eng.dispose()
+from tests.support.province import batch_of
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 import zmq
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 
 from motcua.hub.sync import SyncClient
 from motcua.province.server import ProvinceServer
 from motcua.province.sim import MemoryOutbox, centre_day, days_from
-from tests.support.province import FAST, PG_URL
+from tests.support.province import FAST
 from tests.support.wait import wait_until
 
 SITE = "79-phuong-sai-gon"
@@ -35,15 +35,6 @@ class Keys:
         return SyncClient(box, endpoint, server_public_key=self.server_public,
                           client_secret_key=self.hub_secret,
                           client_public_key=self.hub_public, **{**FAST, **kw})
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    eng = create_engine(PG_URL, pool_size=6)
-    with eng.connect() as conn:  # fail, never skip, when PostgreSQL is missing
-        conn.execute(text("SELECT 1"))
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture

@@ -12,20 +12,11 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
 from motcua.province.sim import MemoryOutbox, centre_day
 from motcua.province.store import Store, create_schema
-from tests.support.province import PG_URL, batch_of
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    eng = create_engine(PG_URL, pool_size=4)
-    with eng.connect() as conn:  # fail loudly, never skip, when PostgreSQL is missing
-        conn.execute(text("SELECT 1"))
-    yield eng
-    eng.dispose()
+from tests.support.province import batch_of
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 
 from motcua.province.web.accounts import AccountError, Accounts
 from motcua.province.web.app import make_app
@@ -31,15 +31,6 @@ from tests.support.province_data import (
 
 HASHER = PasswordHasher(fast_for_tests=True)
 PASSWORD = "mật-khẩu-đủ-dài"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    eng = create_engine(PG_URL, pool_size=4)
-    with eng.connect() as conn:  # fail, never skip, when PostgreSQL is missing
-        conn.execute(text("SELECT 1"))
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 
 from motcua.province.web.accounts import Accounts
 from motcua.province.web.app import make_app
@@ -25,7 +25,6 @@ from tests.support.province_data import (
     BEN_THANH,
     BINH_CHANH,
     NOW,
-    PG_URL,
     ProvinceData,
     seed_two_centres,
     waiting,
@@ -33,15 +32,6 @@ from tests.support.province_data import (
 
 HASHER = PasswordHasher(fast_for_tests=True)
 PASSWORD = "mật-khẩu-đủ-dài"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    eng = create_engine(PG_URL, pool_size=4)
-    with eng.connect() as conn:
-        conn.execute(text("SELECT 1"))
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 
 from motcua.province.protocol import parse_batch
 from motcua.province.reports import (
@@ -112,15 +112,6 @@ def test_replay_skips_what_it_cannot_apply_and_goes_on() -> None:
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    eng = create_engine(PG_URL, pool_size=4)
-    with eng.connect() as conn:  # fail loudly, never skip, when PostgreSQL is missing
-        conn.execute(text("SELECT 1"))
-    yield eng
-    eng.dispose()
-
-
 @pytest.fixture
 def store(engine: Engine) -> Iterator[Store]:
     s = create_schema(engine, f"t_rep_{uuid.uuid4().hex[:12]}")
